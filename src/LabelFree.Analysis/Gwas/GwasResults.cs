@@ -1,0 +1,58 @@
+namespace LabelFree.Analysis.Gwas;
+
+/// <summary>Why a test has no result; the names are plink2's ERRCODE values.</summary>
+public enum GlmError : byte
+{
+    None,
+    SampleCtLtePredictorCt,
+    ConstOmittedAllele,
+    VifTooHigh,
+    RankDeficient,
+    InvalidResult,
+}
+
+/// <summary>Results of one phenotype group for a block of variants; arrays are indexed by variant within the block.</summary>
+public sealed class GroupBlockResult(PhenotypeGroup group, int count)
+{
+    public PhenotypeGroup Group { get; } = group;
+
+    /// <summary>Samples in each regression (group samples with a genotype).</summary>
+    public int[] ObsCount { get; } = new int[count];
+
+    /// <summary>A1 allele frequency among those samples.</summary>
+    public double[] A1Freq { get; } = new double[count];
+
+    /// <summary>A problem shared by all phenotypes of the group at this variant.</summary>
+    public GlmError[] Error { get; } = new GlmError[count];
+
+    /// <summary>[phenotype in group][variant]; NaN where there is no result.</summary>
+    public double[][] Beta { get; } = NewRows(group.Phenotypes.Length, count);
+
+    public double[][] Se { get; } = NewRows(group.Phenotypes.Length, count);
+
+    /// <summary>Residual degrees of freedom: observations minus predictors (intercept, covariates, genotype).</summary>
+    public int DegreesOfFreedom(int variant) => ObsCount[variant] - Group.Predictors;
+
+    private static double[][] NewRows(int rows, int count)
+    {
+        var a = new double[rows][];
+        for (var r = 0; r < rows; r++) a[r] = new double[count];
+        return a;
+    }
+}
+
+/// <summary>All groups' results for variants [First, First + Count).</summary>
+public sealed record GwasBlock(long First, int Count, IReadOnlyList<GroupBlockResult> Groups);
+
+public static class GlmErrorNames
+{
+    public static string Name(this GlmError error) => error switch
+    {
+        GlmError.None => ".",
+        GlmError.SampleCtLtePredictorCt => "SAMPLE_CT<=PREDICTOR_CT",
+        GlmError.ConstOmittedAllele => "CONST_OMITTED_ALLELE",
+        GlmError.VifTooHigh => "VIF_TOO_HIGH",
+        GlmError.RankDeficient => "RANK_DEFICIENT",
+        _ => "INVALID_RESULT",
+    };
+}

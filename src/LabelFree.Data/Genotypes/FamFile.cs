@@ -1,0 +1,28 @@
+using LabelFree.Core.Errors;
+
+namespace LabelFree.Data.Genotypes;
+
+/// <summary>One line of a PLINK .fam file: family and individual ids (sex and phenotype columns are not used).</summary>
+public sealed record FamSample(string Fid, string Iid);
+
+/// <summary>Reads PLINK .fam files (six whitespace-separated columns, one sample per line).</summary>
+public static class FamFile
+{
+    public static IReadOnlyList<FamSample> Read(string path)
+    {
+        UserInputException.RequireFile(path, ".fam file");
+        var samples = new List<FamSample>();
+        var lineNumber = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNumber++;
+            if (line.Length == 0) continue;
+            var fields = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length < 6)
+                throw new UserInputException($"{path}: line {lineNumber} has {fields.Length} columns, a .fam line needs 6 (FID IID father mother sex phenotype)");
+            samples.Add(new FamSample(fields[0], fields[1]));
+        }
+        if (samples.Count == 0) throw new UserInputException($"{path}: no samples");
+        return samples;
+    }
+}
