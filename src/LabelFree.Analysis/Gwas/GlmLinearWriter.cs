@@ -4,7 +4,7 @@ using LabelFree.Core.IO;
 
 namespace LabelFree.Analysis.Gwas;
 
-/// <summary>A variant as the output names it; A1 (the counted allele) is <see cref="Alt"/>, as in plink2 on a .bed.</summary>
+/// <summary>A variant as the output names it: <see cref="Alt"/> is the .bim's column 5, <see cref="Ref"/> column 6.</summary>
 public sealed record GlmVariant(string Chrom, int Position, string Id, string Ref, string Alt);
 
 /// <summary>
@@ -40,21 +40,21 @@ public sealed class GlmLinearWriter : IDisposable
     /// <summary>Appends a block; <paramref name="variants"/> are the block's variants in order.</summary>
     public void Write(GwasBlock block, IReadOnlyList<GlmVariant> variants)
     {
-        var prefixes = variants.Select(v => $"{v.Chrom}\t{v.Position}\t{v.Id}\t{v.Ref}\t{v.Alt}\t{v.Alt}\t").ToArray();
+        var prefixes = variants.Select((v, i) => $"{v.Chrom}\t{v.Position}\t{v.Id}\t{v.Ref}\t{v.Alt}\t{(block.ReportsA2(i) ? v.Ref : v.Alt)}\t").ToArray();
         Parallel.For(0, _writers.Length, new ParallelOptions { MaxDegreeOfParallelism = _threads }, p =>
         {
             var (g, index) = _where[p];
             var result = block.Groups[g];
             var line = new StringBuilder(128 * block.Count);
-            for (var v = 0; v < block.Count; v++) AppendLine(line, prefixes[v], result, index, v);
+            for (var v = 0; v < block.Count; v++) AppendLine(line, prefixes[v], result, index, v, block.ReportsA2(v) ? -1 : 1);
             _writers[p].Write(line);
         });
     }
 
-    private static void AppendLine(StringBuilder line, string prefix, GroupBlockResult result, int index, int v)
+    private static void AppendLine(StringBuilder line, string prefix, GroupBlockResult result, int index, int v, int sign)
     {
-        line.Append(prefix).Append(PlinkNumber.G6(result.A1Freq[v])).Append("\tADD\t").Append(result.ObsCount[v]).Append('\t');
-        var beta = result.Beta[index][v];
+        line.Append(prefix).Append(PlinkNumber.G6(sign > 0 ? result.A1Freq[v] : 1 - result.A1Freq[v])).Append("\tADD\t").Append(result.ObsCount[v]).Append('\t');
+        var beta = sign * result.Beta[index][v];
         var se = result.Se[index][v];
         var error = result.Error[v];
         if (error == GlmError.None && double.IsNaN(se)) error = GlmError.InvalidResult;

@@ -41,8 +41,16 @@ public sealed class GroupBlockResult(PhenotypeGroup group, int count)
     }
 }
 
-/// <summary>All groups' results for variants [First, First + Count).</summary>
-public sealed record GwasBlock(long First, int Count, IReadOnlyList<GroupBlockResult> Groups);
+/// <summary>
+/// All groups' results for variants [First, First + Count), oriented to the .bim's A1 (column 5).
+/// <see cref="FounderA1Freq"/> is that allele's frequency among founders over the whole file; plink2 --glm tests the
+/// non-major allele, so where it exceeds 0.5 plink2 reports A1 = the other allele with BETA and T_STAT negated.
+/// </summary>
+public sealed record GwasBlock(long First, int Count, IReadOnlyList<GroupBlockResult> Groups, double[] FounderA1Freq)
+{
+    /// <summary>Whether plink2 would report the .bim's A2 (REF) as A1 for this variant.</summary>
+    public bool ReportsA2(int variant) => FounderA1Freq[variant] > 0.5;
+}
 
 public static class GlmErrorNames
 {

@@ -25,8 +25,10 @@ public sealed record GwasOptions(int Threads = 2, double MaxVif = 50, int BlockV
 /// </summary>
 public static class GwasScan
 {
+    /// <param name="founders">Samples without parents in the .fam (null: all); their A1 frequency decides which allele
+    /// plink2 reports as A1 (see <see cref="GwasBlock.FounderA1Freq"/>).</param>
     public static void Run(PackedGenotypes genotypes, IReadOnlyList<PhenotypeGroup> groups, GwasOptions options,
-        Action<GwasBlock> sink, IProgressReporter? progress = null, CancellationToken cancel = default)
+        Action<GwasBlock> sink, bool[]? founders = null, IProgressReporter? progress = null, CancellationToken cancel = default)
     {
         options.Validate();
         progress ??= SilentProgress.Instance;
@@ -46,7 +48,7 @@ public static class GwasScan
                 if (!workspaces.TryTake(out var ws)) ws = new Workspace(n, blockSize, genotypes.BytesPerVariant, groups);
                 var first = (long)(b0 + j) * blockSize;
                 var rows = (int)Math.Min(blockSize, genotypes.VariantCount - first);
-                results[j] = ws.Process(genotypes, groups, first, rows, options.MaxVif);
+                results[j] = ws.Process(genotypes, groups, first, rows, options.MaxVif, founders);
                 workspaces.Add(ws);
             });
             foreach (var r in results) sink(r);
@@ -83,18 +85,20 @@ public static class GwasScan
             _missing = Enumerable.Range(0, blockSize).Select(_ => new List<int>()).ToArray();
         }
 
-        public GwasBlock Process(PackedGenotypes genotypes, IReadOnlyList<PhenotypeGroup> groups, long first, int rows, double maxVif)
+        public GwasBlock Process(PackedGenotypes genotypes, IReadOnlyList<PhenotypeGroup> groups, long first, int rows, double maxVif, bool[]? founders)
         {
             var bytes = genotypes.BytesPerVariant;
             genotypes.Read(first, rows, _packed.AsSpan(0, rows * bytes));
             var paddedRows = (rows + BlockProduct.Rows - 1) / BlockProduct.Rows * BlockProduct.Rows;
             var squares = new double[rows];
+            var founderFreq = new double[rows];
             for (var v = 0; v < rows; v++)
             {
                 _missing[v].Clear();
                 var x = _x.AsSpan(v * _stride, _stride);
                 GenotypeDecoder.Decode(_packed.AsSpan(v * bytes, bytes), _n, x, _missing[v]);
                 squares[v] = VariantRegression.SumOfSquares(x);
+                founderFreq[v] = FounderFrequency(x[.._n], _missing[v], founders);
             }
             _x.AsSpan(rows * _stride, (paddedRows - rows) * _stride).Clear();
             var results = new GroupBlockResult[groups.Count];
@@ -112,7 +116,25 @@ public static class GwasScan
                 }
                 results[g] = result;
             }
-            return new GwasBlock(first, rows, results);
+            return new GwasBlock(first, rows, results, founderFreq);
+        }
+
+        private static double FounderFrequency(ReadOnlySpan<double> x, List<int> missing, bool[]? founders)
+        {
+            double sum = 0;
+            long count = 0;
+            if (founders is null)
+            {
+                foreach (var d in x) sum += d;
+                count = x.Length - missing.Count;
+            }
+            else
+            {
+                for (var i = 0; i < x.Length; i++)
+                    if (founders[i]) { sum += x[i]; count++; }
+                foreach (var i in missing) if (founders[i]) count--;
+            }
+            return count > 0 ? sum / (2.0 * count) : double.NaN;
         }
 
         private static double MemberSquares(ReadOnlySpan<double> x, int[] members)

@@ -31,7 +31,7 @@ public static class PlinkNumber
         if (double.IsNegativeInfinity(lnValue)) return "0";
         var log10 = lnValue / Ln10;
         var exponent = (int)Math.Floor(log10);
-        var m = (long)Math.Round(Math.Pow(10, log10 - exponent + 5), MidpointRounding.ToEven);
+        var m = RoundHalfEven(Math.Pow(10, log10 - exponent + 5));
         if (m >= 1_000_000) { m = 100_000; exponent++; }
         if (m < 100_000) { m = 999_999; exponent--; }
         return Layout(m, exponent);
@@ -41,19 +41,30 @@ public static class PlinkNumber
     private static long Digits(double x, int exponentGuess, out int exponent)
     {
         exponent = exponentGuess;
-        var m = (long)Math.Round(Scale(x, 5 - exponent), MidpointRounding.ToEven);
+        var m = RoundHalfEven(Scale(x, 5 - exponent));
         if (m < 100_000)
         {
             exponent--;
-            m = (long)Math.Round(Scale(x, 5 - exponent), MidpointRounding.ToEven);
+            m = RoundHalfEven(Scale(x, 5 - exponent));
         }
         if (m >= 1_000_000)
         {
             exponent++;
-            m = (long)Math.Round(Scale(x, 5 - exponent), MidpointRounding.ToEven);
+            m = RoundHalfEven(Scale(x, 5 - exponent));
             if (m >= 1_000_000) { m = 100_000; exponent++; }
         }
         return m;
+    }
+
+    // Round half to even, treating values within 1e-8 of a half as a half: plink2's rounding, which keeps
+    // 0.1265625 (exactly representable, but scaled with a rounding error) printing as 0.126562.
+    private static long RoundHalfEven(double value)
+    {
+        var floor = Math.Floor(value);
+        var fraction = value - floor;
+        var whole = (long)floor;
+        if (Math.Abs(fraction - 0.5) < 1e-8) return whole % 2 == 0 ? whole : whole + 1;
+        return fraction < 0.5 ? whole : whole + 1;
     }
 
     private static double Scale(double x, int power) =>

@@ -2,8 +2,12 @@ using LabelFree.Core.Errors;
 
 namespace LabelFree.Data.Genotypes;
 
-/// <summary>One line of a PLINK .fam file: family and individual ids (sex and phenotype columns are not used).</summary>
-public sealed record FamSample(string Fid, string Iid);
+/// <summary>One line of a PLINK .fam file: family and individual ids and parents (sex and phenotype are not used).</summary>
+public sealed record FamSample(string Fid, string Iid, string Father = "0", string Mother = "0")
+{
+    /// <summary>No parent in the file: plink2 computes allele frequencies (and so picks A1) from founders only.</summary>
+    public bool IsFounder => Father == "0" && Mother == "0";
+}
 
 /// <summary>Reads PLINK .fam files (six whitespace-separated columns, one sample per line).</summary>
 public static class FamFile
@@ -20,7 +24,7 @@ public static class FamFile
             var fields = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
             if (fields.Length < 6)
                 throw new UserInputException($"{path}: line {lineNumber} has {fields.Length} columns, a .fam line needs 6 (FID IID father mother sex phenotype)");
-            samples.Add(new FamSample(fields[0], fields[1]));
+            samples.Add(new FamSample(fields[0], fields[1], fields[2], fields[3]));
         }
         if (samples.Count == 0) throw new UserInputException($"{path}: no samples");
         return samples;
