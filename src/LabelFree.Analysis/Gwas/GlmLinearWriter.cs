@@ -17,7 +17,7 @@ public sealed class GlmLinearWriter : IDisposable
     public const string Header = "#CHROM\tPOS\tID\tREF\tALT\tA1\tA1_FREQ\tTEST\tOBS_CT\tBETA\tSE\tT_STAT\tP\tERRCODE";
 
     private readonly AtomicFile.Pending[] _files;
-    private readonly StreamWriter[] _writers;
+    private readonly Stream[] _outputs;
     private readonly (int Group, int Index)[] _where;
     private readonly int _threads;
 
@@ -29,10 +29,8 @@ public sealed class GlmLinearWriter : IDisposable
         for (var g = 0; g < groups.Count; g++)
             for (var i = 0; i < groups[g].Phenotypes.Length; i++) _where[groups[g].Phenotypes[i]] = (g, i);
         _files = Paths.Select(AtomicFile.Open).ToArray();
-        _writers = _files.Select(f => new StreamWriter(
-            gzip ? new GZipStream(f.Stream, CompressionLevel.Fastest, leaveOpen: true) : f.Stream,
-            new UTF8Encoding(false), 1 << 16, leaveOpen: true)).ToArray();
-        foreach (var w in _writers) w.Write(Header + "\n");
+        _outputs = _files.Select(f => gzip ? new GZipStream(f.Stream, CompressionLevel.Fastest, leaveOpen: true) : f.Stream).ToArray();
+        foreach (var o in _outputs) o.Write(Encoding.ASCII.GetBytes(Header + "\n"));
     }
 
     public IReadOnlyList<string> Paths { get; }
@@ -40,42 +38,42 @@ public sealed class GlmLinearWriter : IDisposable
     /// <summary>Appends a block; <paramref name="variants"/> are the block's variants in order.</summary>
     public void Write(GwasBlock block, IReadOnlyList<GlmVariant> variants)
     {
-        var prefixes = variants.Select((v, i) => $"{v.Chrom}\t{v.Position}\t{v.Id}\t{v.Ref}\t{v.Alt}\t{(block.ReportsA2(i) ? v.Ref : v.Alt)}\t").ToArray();
-        Parallel.For(0, _writers.Length, new ParallelOptions { MaxDegreeOfParallelism = _threads }, p =>
+        var prefixes = variants.Select((v, i) => Encoding.UTF8.GetBytes(
+            $"{v.Chrom}\t{v.Position}\t{v.Id}\t{v.Ref}\t{v.Alt}\t{(block.ReportsA2(i) ? v.Ref : v.Alt)}\t")).ToArray();
+        Parallel.For(0, _outputs.Length, new ParallelOptions { MaxDegreeOfParallelism = _threads }, () => new Utf8Line(), (p, _, line) =>
         {
             var (g, index) = _where[p];
             var result = block.Groups[g];
-            var line = new StringBuilder(128 * block.Count);
+            line.Clear();
             for (var v = 0; v < block.Count; v++) AppendLine(line, prefixes[v], result, index, v, block.ReportsA2(v) ? -1 : 1);
-            _writers[p].Write(line);
-        });
+            _outputs[p].Write(line.Written);
+            return line;
+        }, _ => { });
     }
 
-    private static void AppendLine(StringBuilder line, string prefix, GroupBlockResult result, int index, int v, int sign)
+    private static void AppendLine(Utf8Line line, byte[] prefix, GroupBlockResult result, int index, int v, int sign)
     {
-        line.Append(prefix).Append(PlinkNumber.G6(sign > 0 ? result.A1Freq[v] : 1 - result.A1Freq[v])).Append("\tADD\t").Append(result.ObsCount[v]).Append('\t');
+        line.Append(prefix).AppendG6(sign > 0 ? result.A1Freq[v] : 1 - result.A1Freq[v]).Append("\tADD\t"u8).Append(result.ObsCount[v]).Append((byte)'\t');
         var beta = sign * result.Beta[index][v];
         var se = result.Se[index][v];
         var error = result.Error[v];
         if (error == GlmError.None && double.IsNaN(se)) error = GlmError.InvalidResult;
         if (error != GlmError.None)
         {
-            line.Append("NA\tNA\tNA\tNA\t").Append(error.Name()).Append('\n');
+            line.Append("NA\tNA\tNA\tNA\t"u8).Append(Encoding.ASCII.GetBytes(error.Name())).Append((byte)'\n');
             return;
         }
         var t = beta / se;
-        line.Append(PlinkNumber.G6(beta)).Append('\t').Append(PlinkNumber.G6(se)).Append('\t').Append(PlinkNumber.G6(t)).Append('\t')
-            .Append(PlinkNumber.FromLn(StudentT.LnTwoSidedP(t, result.DegreesOfFreedom(v)))).Append("\t.\n");
+        line.AppendG6(beta).Append((byte)'\t').AppendG6(se).Append((byte)'\t').AppendG6(t).Append((byte)'\t')
+            .AppendFromLn(StudentT.LnTwoSidedP(t, result.DegreesOfFreedom(v))).Append("\t.\n"u8);
     }
 
     /// <summary>Finishes every file and moves it into place.</summary>
     public void Commit()
     {
-        for (var p = 0; p < _writers.Length; p++)
+        for (var p = 0; p < _outputs.Length; p++)
         {
-            _writers[p].Flush();
-            if (_writers[p].BaseStream is GZipStream gzip) gzip.Dispose();
-            _writers[p].Dispose();
+            if (_outputs[p] is GZipStream gzip) gzip.Dispose();
             _files[p].Commit();
         }
     }

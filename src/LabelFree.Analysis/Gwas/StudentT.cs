@@ -18,12 +18,26 @@ public static class StudentT
         var lnX = Math.Log(df / (df + t2));          // ln x
         var ln1mX = Math.Log(t2 / (df + t2));        // ln(1 - x), computed without cancellation
         var x = df / (df + t2);
-        var lnBeta = LnGamma(a) + LnGamma(b) - LnGamma(a + b);
+        var lnBeta = LnBeta(a);
         if (x < (a + 1) / (a + b + 2))
             return a * lnX + b * ln1mX - lnBeta - Math.Log(a) + Math.Log(ContinuedFraction(a, b, x));
         // Symmetry: I_x(a, b) = 1 - I_{1-x}(b, a).
         var q = Math.Exp(b * ln1mX + a * lnX - lnBeta - Math.Log(b)) * ContinuedFraction(b, a, t2 / (df + t2));
         return q < 1 ? Math.Log(1 - q) : double.NaN;
+    }
+
+    // ln B(df/2, 1/2), cached per thread: df is the same for almost every test of a scan.
+    [ThreadStatic] private static double _cachedA;
+    [ThreadStatic] private static double _cachedLnBeta;
+
+    private static double LnBeta(double a)
+    {
+        if (a != _cachedA)
+        {
+            _cachedLnBeta = LnGamma(a) + LnGamma(0.5) - LnGamma(a + 0.5);
+            _cachedA = a;
+        }
+        return _cachedLnBeta;
     }
 
     /// <summary>-log10 of the two-sided p-value.</summary>
