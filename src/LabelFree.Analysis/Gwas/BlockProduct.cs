@@ -40,6 +40,49 @@ public static class BlockProduct
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double At(double[] packed, int sampleCount, int i, int c) => packed[(c / Width * sampleCount + i) * Width + c % Width];
 
+    /// <summary>Samples per chunk: a chunk of the decoded block and one panel slice stay in L2.</summary>
+    public const int ChunkSamples = Chunk;
+
+    /// <summary>
+    /// For each of several right-hand sides Z_g: c_g = X Z_g, where X is decoded from packed .bed records chunk by
+    /// chunk into <paramref name="scratch"/> (rows x <see cref="ChunkSamples"/>), so dosages never leave the cache.
+    /// <paramref name="rows"/> is a multiple of <see cref="Rows"/>; records beyond <paramref name="records"/> are zero.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void MultiplyPacked(ReadOnlySpan<byte> packed, int records, int rows, int bytesPerVariant, int n,
+        IReadOnlyList<(double[] Z, int Panels)> rightHandSides, IReadOnlyList<double[]> c, double[] scratch)
+    {
+        if (rows % Rows != 0) throw new ArgumentException($"rows {rows} not a multiple of {Rows}", nameof(rows));
+        for (var g = 0; g < rightHandSides.Count; g++) c[g].AsSpan(0, rows * rightHandSides[g].Panels * Width).Clear();
+        scratch.AsSpan(records * Chunk, (rows - records) * Chunk).Clear();
+        for (var start = 0; start < n; start += Chunk)
+        {
+            var length = Math.Min(Chunk, n - start);
+            var firstByte = start / 4;
+            var byteCount = (length + 3) / 4;
+            for (var r = 0; r < records; r++)
+                GenotypeDecoder.DecodeBytes(packed.Slice(r * bytesPerVariant + firstByte, byteCount), scratch.AsSpan(r * Chunk, Chunk));
+            for (var g = 0; g < rightHandSides.Count; g++)
+            {
+                var (z, panels) = rightHandSides[g];
+                var cStride = panels * Width;
+                ref var x0 = ref MemoryMarshal.GetArrayDataReference(scratch);
+                ref var c0 = ref MemoryMarshal.GetArrayDataReference(c[g]);
+                for (var p = 0; p < panels; p++)
+                {
+                    ref var panel = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(z), (p * n + start) * Width);
+                    for (var r = 0; r < rows; r += Rows)
+                    {
+                        ref var xRows = ref Unsafe.Add(ref x0, r * Chunk);
+                        ref var cRows = ref Unsafe.Add(ref c0, r * cStride + p * Width);
+                        if (Vector512.IsHardwareAccelerated) Kernel512(ref xRows, Chunk, ref panel, length, ref cRows, cStride);
+                        else Kernel256(ref xRows, Chunk, ref panel, length, ref cRows, cStride);
+                    }
+                }
+            }
+        }
+    }
+
     /// <summary>
     /// c[r * panels * Width + col] = sum over i &lt; n of x[r * xStride + i] * Z(i, col), for r &lt; rows.
     /// </summary>
@@ -69,6 +112,7 @@ public static class BlockProduct
     }
 
     // 8 variants x 8 columns: one 512-bit accumulator per variant.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel512(ref double x, int xStride, ref double z, int length, ref double c, int cStride)
     {
         ref var x1 = ref Unsafe.Add(ref x, xStride);
@@ -105,6 +149,7 @@ public static class BlockProduct
         (Vector512.LoadUnsafe(ref target) + value).StoreUnsafe(ref target);
 
     // Without AVX-512: the same 8 x 8 tile as pairs of 256-bit halves, one variant at a time (fewer registers).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel256(ref double x, int xStride, ref double z, int length, ref double c, int cStride)
     {
         for (var r = 0; r < Rows; r++)

@@ -30,7 +30,22 @@ public static class GenotypeDecoder
         FindMissing(packed[..bytes], sampleCount, missing);
     }
 
+    /// <summary>
+    /// Decodes whole bytes of a record into dosages (4 per byte, missing as 0) and zeroes the rest of
+    /// <paramref name="dosages"/>. Genotypes past N in the last byte are padding (code 00) and must meet zero weights.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void DecodeBytes(ReadOnlySpan<byte> packed, Span<double> dosages)
+    {
+        ref var table = ref MemoryMarshal.GetArrayDataReference(Table);
+        ref var target = ref MemoryMarshal.GetReference(dosages);
+        for (var b = 0; b < packed.Length; b++)
+            Vector256.LoadUnsafe(ref table, (nuint)(packed[b] * 4)).StoreUnsafe(ref target, (nuint)(b * 4));
+        dosages[(packed.Length * 4)..].Clear();
+    }
+
     /// <summary>Appends the indices (below N) whose code is 01.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void FindMissing(ReadOnlySpan<byte> packed, int sampleCount, List<int> missing)
     {
         const ulong low = 0x5555_5555_5555_5555UL;

@@ -33,7 +33,7 @@ public static class GwasScan
         options.Validate();
         progress ??= SilentProgress.Instance;
         var n = genotypes.SampleCount;
-        var blockSize = options.BlockVariants > 0 ? options.BlockVariants : AutoBlockSize(n);
+        var blockSize = options.BlockVariants > 0 ? options.BlockVariants : DefaultBlockSize;
         var blockCount = (int)((genotypes.VariantCount + blockSize - 1) / blockSize);
         var batch = options.Threads * 2;
         var workspaces = new System.Collections.Concurrent.ConcurrentBag<Workspace>();
@@ -45,10 +45,10 @@ public static class GwasScan
             var results = new GwasBlock[count];
             Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = options.Threads, CancellationToken = cancel }, j =>
             {
-                if (!workspaces.TryTake(out var ws)) ws = new Workspace(n, blockSize, genotypes.BytesPerVariant, groups);
+                if (!workspaces.TryTake(out var ws)) ws = new Workspace(n, blockSize, genotypes.BytesPerVariant, groups, founders);
                 var first = (long)(b0 + j) * blockSize;
                 var rows = (int)Math.Min(blockSize, genotypes.VariantCount - first);
-                results[j] = ws.Process(genotypes, groups, first, rows, options.MaxVif, founders);
+                results[j] = ws.Process(genotypes, groups, first, rows, options.MaxVif);
                 workspaces.Add(ws);
             });
             foreach (var r in results) sink(r);
@@ -57,91 +57,78 @@ public static class GwasScan
         }
     }
 
-    /// <summary>About 8 MB of dosages per block, at least 8 and at most 256 variants.</summary>
-    public static int AutoBlockSize(int sampleCount)
-    {
-        var rows = (8 << 20) / (8 * Math.Max(1, sampleCount));
-        return Math.Clamp(rows / BlockProduct.Rows * BlockProduct.Rows, BlockProduct.Rows, 256);
-    }
+    /// <summary>Variants per block: enough rows to reuse each slice of Z across 8 micro-kernels, few enough that the
+    /// decoded chunk (rows x 1024 doubles) stays in L2. Dosages are never held for the whole block.</summary>
+    public const int DefaultBlockSize = 64;
 
     /// <summary>Per-thread buffers, reused across blocks.</summary>
     private sealed class Workspace
     {
         private readonly int _n;
-        private readonly int _stride;
         private readonly byte[] _packed;
-        private readonly double[] _x;
+        private readonly double[] _scratch;
         private readonly double[][] _c;
         private readonly List<int>[] _missing;
         private readonly List<int> _groupMissing = [];
+        private readonly ulong[] _allMask;
+        private readonly ulong[]? _founderMask;
+        private readonly int _founderCount;
+        private readonly ulong[]?[] _memberMasks;
+        private readonly (double[] Z, int Panels)[] _rightHandSides;
 
-        public Workspace(int n, int blockSize, int bytesPerVariant, IReadOnlyList<PhenotypeGroup> groups)
+        public Workspace(int n, int blockSize, int bytesPerVariant, IReadOnlyList<PhenotypeGroup> groups, bool[]? founders)
         {
             _n = n;
-            _stride = (n + 7) / 8 * 8;
             _packed = new byte[blockSize * bytesPerVariant];
-            _x = new double[blockSize * _stride];
+            _scratch = new double[blockSize * BlockProduct.ChunkSamples];
             _c = groups.Select(g => new double[blockSize * g.Panels * BlockProduct.Width]).ToArray();
             _missing = Enumerable.Range(0, blockSize).Select(_ => new List<int>()).ToArray();
+            _allMask = GenotypeCounts.Mask(n);
+            _founderMask = founders is null ? null : GenotypeCounts.Mask(n, i => founders[i]);
+            _founderCount = founders?.Count(f => f) ?? n;
+            _memberMasks = groups.Select(g => g.Members is null ? null : GenotypeCounts.Mask(n, MemberSet(g.Members, n))).ToArray();
+            _rightHandSides = groups.Select(g => (g.Z, g.Panels)).ToArray();
         }
 
-        public GwasBlock Process(PackedGenotypes genotypes, IReadOnlyList<PhenotypeGroup> groups, long first, int rows, double maxVif, bool[]? founders)
+        public GwasBlock Process(PackedGenotypes genotypes, IReadOnlyList<PhenotypeGroup> groups, long first, int rows, double maxVif)
         {
             var bytes = genotypes.BytesPerVariant;
             genotypes.Read(first, rows, _packed.AsSpan(0, rows * bytes));
             var paddedRows = (rows + BlockProduct.Rows - 1) / BlockProduct.Rows * BlockProduct.Rows;
-            var squares = new double[rows];
             var founderFreq = new double[rows];
             for (var v = 0; v < rows; v++)
             {
+                var record = _packed.AsSpan(v * bytes, bytes);
                 _missing[v].Clear();
-                var x = _x.AsSpan(v * _stride, _stride);
-                GenotypeDecoder.Decode(_packed.AsSpan(v * bytes, bytes), _n, x, _missing[v]);
-                squares[v] = VariantRegression.SumOfSquares(x);
-                founderFreq[v] = FounderFrequency(x[.._n], _missing[v], founders);
+                GenotypeDecoder.FindMissing(record, _n, _missing[v]);
+                var counts = GenotypeCounts.Count(record, _founderMask ?? _allMask);
+                var observed = _founderCount - counts.Missing;
+                founderFreq[v] = observed > 0 ? counts.Sum / (2.0 * observed) : double.NaN;
             }
-            _x.AsSpan(rows * _stride, (paddedRows - rows) * _stride).Clear();
+            BlockProduct.MultiplyPacked(_packed, rows, paddedRows, bytes, _n, _rightHandSides, _c, _scratch);
             var results = new GroupBlockResult[groups.Count];
             for (var g = 0; g < groups.Count; g++)
             {
                 var group = groups[g];
-                BlockProduct.Multiply(_x, paddedRows, _stride, _n, group.Z, group.Panels, _c[g]);
                 var result = new GroupBlockResult(group, rows);
+                var width = group.Panels * BlockProduct.Width;
                 for (var v = 0; v < rows; v++)
                 {
-                    var xx = group.Members is null ? squares[v] : MemberSquares(_x.AsSpan(v * _stride, _n), group.Members);
+                    var record = _packed.AsSpan(v * bytes, bytes);
+                    var xx = GenotypeCounts.Count(record, _memberMasks[g] ?? _allMask).SumOfSquares;
                     var missing = group.Members is null ? _missing[v] : InGroup(_missing[v], group.Members);
-                    var c = _c[g].AsSpan(v * group.Panels * BlockProduct.Width, group.Panels * BlockProduct.Width);
-                    VariantRegression.Solve(group, c, xx, missing, v, result, maxVif);
+                    VariantRegression.Solve(group, _c[g].AsSpan(v * width, width), xx, missing, v, result, maxVif);
                 }
                 results[g] = result;
             }
             return new GwasBlock(first, rows, results, founderFreq);
         }
 
-        private static double FounderFrequency(ReadOnlySpan<double> x, List<int> missing, bool[]? founders)
+        private static Func<int, bool> MemberSet(int[] members, int n)
         {
-            double sum = 0;
-            long count = 0;
-            if (founders is null)
-            {
-                foreach (var d in x) sum += d;
-                count = x.Length - missing.Count;
-            }
-            else
-            {
-                for (var i = 0; i < x.Length; i++)
-                    if (founders[i]) { sum += x[i]; count++; }
-                foreach (var i in missing) if (founders[i]) count--;
-            }
-            return count > 0 ? sum / (2.0 * count) : double.NaN;
-        }
-
-        private static double MemberSquares(ReadOnlySpan<double> x, int[] members)
-        {
-            var s = 0.0;
-            foreach (var i in members) s += x[i] * x[i];
-            return s;
+            var set = new bool[n];
+            foreach (var i in members) set[i] = true;
+            return i => set[i];
         }
 
         private List<int> InGroup(List<int> missing, int[] members)

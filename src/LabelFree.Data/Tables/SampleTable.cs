@@ -9,22 +9,7 @@ namespace LabelFree.Data.Tables;
 /// Numeric per-sample columns (phenotypes or covariates) aligned to the samples of a .fam: <c>Values[c][i]</c> is
 /// column c for .fam sample i, NaN where missing or absent from the file.
 /// </summary>
-public sealed record SampleTable(string Path, IReadOnlyList<string> Names, double[][] Values, int UnmatchedRows)
-{
-    /// <summary>The columns named in <paramref name="names"/> (in that order); an unknown name is a user error.</summary>
-    public SampleTable Select(IReadOnlyList<string> names)
-    {
-        var picked = new double[names.Count][];
-        for (var i = 0; i < names.Count; i++)
-        {
-            var index = Names.ToList().IndexOf(names[i]);
-            if (index < 0)
-                throw new UserInputException($"{Path}: no column '{names[i]}' (columns: {string.Join(", ", Names.Take(10))}{(Names.Count > 10 ? ", ..." : "")})");
-            picked[i] = Values[index];
-        }
-        return this with { Names = names.ToArray(), Values = picked };
-    }
-}
+public sealed record SampleTable(string Path, IReadOnlyList<string> Names, double[][] Values, int UnmatchedRows);
 
 /// <summary>
 /// Reads PLINK 2 style sample tables (--pheno, --covar): a header <c>#FID IID ...</c>, <c>#IID ...</c> or plain
@@ -33,13 +18,17 @@ public sealed record SampleTable(string Path, IReadOnlyList<string> Names, doubl
 /// </summary>
 public static class SampleTableReader
 {
-    public static SampleTable Read(string path, IReadOnlyList<FamSample> samples)
+    /// <param name="select">Columns to keep, in this order (null or empty: all); only these are parsed.</param>
+    public static SampleTable Read(string path, IReadOnlyList<FamSample> samples, IReadOnlyList<string>? select = null)
     {
         UserInputException.RequireFile(path, "phenotype/covariate table");
         using var reader = Open(path);
         var header = reader.ReadLine() ?? throw new UserInputException($"{path}: empty file");
         var headerFields = Split(header);
-        var (hasFid, idColumns, names) = ParseHeader(path, headerFields);
+        var (hasFid, idColumns, allNames) = ParseHeader(path, headerFields);
+        var names = select is { Count: > 0 } ? select : allNames;
+        var source = names.Select(name => allNames.ToList().IndexOf(name) is var k && k >= 0 ? k
+            : throw new UserInputException($"{path}: no column '{name}' (columns: {string.Join(", ", allNames.Take(10))}{(allNames.Count > 10 ? ", ..." : "")})")).ToArray();
         var byId = Index(samples, hasFid);
         var values = new double[names.Count][];
         for (var c = 0; c < names.Count; c++)
@@ -58,8 +47,8 @@ public static class SampleTableReader
             pending = null;
             if (string.IsNullOrWhiteSpace(line)) continue;
             var f = Split(line);
-            if (f.Length != idColumns + names.Count)
-                throw new UserInputException($"{path}: line {lineNumber} has {f.Length} fields, the header has {idColumns + names.Count}");
+            if (f.Length != idColumns + allNames.Count)
+                throw new UserInputException($"{path}: line {lineNumber} has {f.Length} fields, the header has {idColumns + allNames.Count}");
             var key = hasFid ? f[0] + "\t" + f[1] : f[0];
             if (!byId.TryGetValue(key, out var sample))
             {
@@ -69,9 +58,9 @@ public static class SampleTableReader
             if (seen[sample]) throw new UserInputException($"{path}: line {lineNumber}: sample {key.Replace('\t', ' ')} appears twice");
             seen[sample] = true;
             for (var c = 0; c < names.Count; c++)
-                values[c][sample] = ParseValue(path, lineNumber, names[c], f[idColumns + c]);
+                values[c][sample] = ParseValue(path, lineNumber, names[c], f[idColumns + source[c]]);
         }
-        return new SampleTable(path, names, values, unmatched);
+        return new SampleTable(path, names.ToArray(), values, unmatched);
     }
 
     private static (bool HasFid, int IdColumns, IReadOnlyList<string> Names) ParseHeader(string path, string[] f)

@@ -43,12 +43,10 @@ public static class GwasCommand
     {
         if (settings.Threads < 1) throw new UserInputException($"--threads {settings.Threads}: must be at least 1");
         using var fileset = PlinkFileset.Open(settings.Bfile);
-        var phenotypes = SampleTableReader.Read(settings.Pheno, fileset.Samples);
-        if (settings.PhenoNames.Count > 0) phenotypes = phenotypes.Select(settings.PhenoNames);
+        var phenotypes = SampleTableReader.Read(settings.Pheno, fileset.Samples, settings.PhenoNames);
         if (phenotypes.UnmatchedRows > 0)
             progress.Info($"{settings.Pheno}: {phenotypes.UnmatchedRows} rows name samples that are not in {settings.Bfile}.fam; ignored");
-        var covariates = settings.Covar is null ? null : SampleTableReader.Read(settings.Covar, fileset.Samples);
-        if (covariates is not null && settings.CovarNames.Count > 0) covariates = covariates.Select(settings.CovarNames);
+        var covariates = settings.Covar is null ? null : SampleTableReader.Read(settings.Covar, fileset.Samples, settings.CovarNames);
         if (covariates is null && settings.CovarNames.Count > 0) throw new UserInputException("--covar-name needs --covar");
 
         var groups = PhenotypeGroup.Build(phenotypes.Names, phenotypes.Values, covariates?.Names ?? [], covariates?.Values ?? [],
