@@ -15,7 +15,7 @@ public static class StudentT
         if (double.IsPositiveInfinity(t2)) return double.NegativeInfinity;
         var a = df / 2;
         const double b = 0.5;
-        var lnX = Math.Log(df / (df + t2));          // ln x
+        var lnX = -Log1P(t2 / df);                   // ln x, accurate when x is close to 1 (large df)
         var ln1mX = Math.Log(t2 / (df + t2));        // ln(1 - x), computed without cancellation
         var x = df / (df + t2);
         var lnBeta = LnBeta(a);
@@ -26,6 +26,13 @@ public static class StudentT
         return q < 1 ? Math.Log(1 - q) : double.NaN;
     }
 
+    // ln(1 + u) without losing u's digits when u is tiny (Goldberg's trick).
+    private static double Log1P(double u)
+    {
+        var w = 1 + u;
+        return w == 1 ? u : Math.Log(w) * u / (w - 1);
+    }
+
     // ln B(df/2, 1/2), cached per thread: df is the same for almost every test of a scan.
     [ThreadStatic] private static double _cachedA;
     [ThreadStatic] private static double _cachedLnBeta;
@@ -34,7 +41,11 @@ public static class StudentT
     {
         if (a != _cachedA)
         {
-            _cachedLnBeta = LnGamma(a) + LnGamma(0.5) - LnGamma(a + 0.5);
+            // For large a, ln Gamma(a) - ln Gamma(a + 1/2) cancels badly; its asymptotic series does not
+            // (error below 1e-13 from a = 50 on).
+            _cachedLnBeta = a < 50
+                ? LnGamma(a) + LnGamma(0.5) - LnGamma(a + 0.5)
+                : 0.5 * Math.Log(Math.PI) - (0.5 * Math.Log(a) - 1 / (8 * a) + 1 / (192 * a * a * a) - 1 / (640 * Math.Pow(a, 5)));
             _cachedA = a;
         }
         return _cachedLnBeta;
