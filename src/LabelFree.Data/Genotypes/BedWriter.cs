@@ -19,7 +19,7 @@ public static class BedWriter
     /// <summary>Writes PREFIX.bed/.bim/.fam; <paramref name="variantDosages"/> yields one dosage row per variant.</summary>
     public static void Write(string prefix, IReadOnlyList<FamSample> samples, IReadOnlyList<BimVariant> variants, IEnumerable<sbyte[]> variantDosages)
     {
-        AtomicFile.WriteAllText(prefix + ".fam", string.Concat(samples.Select(s => $"{s.Fid}\t{s.Iid}\t0\t0\t0\t-9\n")));
+        AtomicFile.WriteAllText(prefix + ".fam", string.Concat(samples.Select(s => $"{s.Fid}\t{s.Iid}\t{s.Father}\t{s.Mother}\t0\t-9\n")));
         AtomicFile.WriteAllText(prefix + ".bim", string.Concat(variants.Select(v =>
             FormattableString.Invariant($"{v.Chrom}\t{v.Id}\t{v.Cm}\t{v.Position}\t{v.Allele1}\t{v.Allele2}\n"))));
         AtomicFile.Write(prefix + ".bed", stream =>
