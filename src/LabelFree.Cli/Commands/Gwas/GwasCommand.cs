@@ -1,9 +1,11 @@
 using System.CommandLine;
 using LabelFree.Analysis.Gwas;
+using LabelFree.Analysis.Loci;
 using LabelFree.Core.Errors;
 using LabelFree.Core.Progress;
 using LabelFree.Data.Genotypes;
 using LabelFree.Data.Tables;
+using LabelFree.Reports.Gwas;
 
 namespace LabelFree.Cli.Commands.Gwas;
 
@@ -15,7 +17,7 @@ public static class GwasCommand
 {
     /// <summary>Parsed options.</summary>
     public sealed record Settings(string Bfile, string Pheno, IReadOnlyList<string> PhenoNames, string? Covar,
-        IReadOnlyList<string> CovarNames, string Out, int Threads = 2, bool Gzip = false);
+        IReadOnlyList<string> CovarNames, string Out, int Threads = 2, bool Gzip = false, bool Plots = false);
 
     public static Command Create()
     {
@@ -27,13 +29,14 @@ public static class GwasCommand
         var output = new Option<string>("--out") { Description = "output prefix", Required = true };
         var threads = new Option<int>("--threads") { Description = "worker threads", DefaultValueFactory = _ => 2 };
         var gzip = new Option<bool>("--gz") { Description = "gzip the .glm.linear files" };
+        var plots = new Option<bool>("--plots") { Description = "also write Manhattan and QQ plots (PNG, with lambda_GC) per phenotype, and for all together" };
         var command = new Command("gwas", "Association scan of quantitative phenotypes (plink2 --glm compatible output)")
         {
-            bfile, pheno, phenoName, covar, covarName, output, threads, gzip,
+            bfile, pheno, phenoName, covar, covarName, output, threads, gzip, plots,
         };
         command.SetAction(parsed => Run(
             new Settings(parsed.GetValue(bfile)!, parsed.GetValue(pheno)!, SplitNames(parsed.GetValue(phenoName)), parsed.GetValue(covar),
-                SplitNames(parsed.GetValue(covarName)), parsed.GetValue(output)!, parsed.GetValue(threads), parsed.GetValue(gzip)),
+                SplitNames(parsed.GetValue(covarName)), parsed.GetValue(output)!, parsed.GetValue(threads), parsed.GetValue(gzip), parsed.GetValue(plots)),
             Console.Out, new ConsoleProgress()));
         return command;
     }
@@ -68,7 +71,25 @@ public static class GwasCommand
         output.WriteLine($"gwas: {fileset.VariantCount} variants x {phenotypes.Names.Count} phenotypes " +
                          $"({groups.Count} missingness group{(groups.Count == 1 ? "" : "s")}, {covariates?.Names.Count ?? 0} covariates)");
         foreach (var path in writer.Paths) output.WriteLine(path);
+        if (settings.Plots) Plot(settings.Out, phenotypes.Names, writer.Paths, output);
         return 0;
+    }
+
+    // Reads the written results back and draws PREFIX.<phenotype>.{manhattan,qq}.png, and PREFIX.all.* for several.
+    private static void Plot(string prefix, IReadOnlyList<string> names, IReadOnlyList<string> paths, TextWriter output)
+    {
+        var results = paths.Select((path, i) => SumStatsReader.Read(path, names[i])).ToArray();
+        for (var i = 0; i < results.Length; i++)
+        {
+            GwasFigures.Manhattan($"{prefix}.{names[i]}.manhattan.png", [results[i]], names[i]);
+            var lambda = GwasFigures.QQ($"{prefix}.{names[i]}.qq.png", [results[i]], names[i])[0];
+            output.WriteLine(FormattableString.Invariant($"{names[i]}: lambda_GC {lambda:F4}"));
+        }
+        if (results.Length > 1)
+        {
+            GwasFigures.Manhattan($"{prefix}.all.manhattan.png", results, $"{results.Length} phenotypes");
+            GwasFigures.QQ($"{prefix}.all.qq.png", results, "all phenotypes");
+        }
     }
 
     private static IReadOnlyList<string> SplitNames(string[]? values) =>
