@@ -2,14 +2,16 @@ using LabelFree.Core.Progress;
 
 namespace LabelFree.Analysis.Gwas;
 
-/// <summary>Settings of a scan. <see cref="MaxVif"/> is plink2's --vif default.</summary>
+/// <summary>Settings of a scan. <see cref="MaxVif"/> is plink2's --vif default; <see cref="BlockVariants"/> 0 means
+/// <see cref="GwasScan.DefaultBlockSize"/>.</summary>
 public sealed record GwasOptions(int Threads = 2, double MaxVif = 50, int BlockVariants = 0)
 {
+
     public void Validate()
     {
         if (Threads < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "threads must be at least 1");
         if (BlockVariants < 0 || BlockVariants % BlockProduct.Rows != 0)
-            throw new ArgumentOutOfRangeException(nameof(BlockVariants), BlockVariants, $"block size must be a multiple of {BlockProduct.Rows} (0: automatic)");
+            throw new ArgumentOutOfRangeException(nameof(BlockVariants), BlockVariants, $"block size must be a multiple of {BlockProduct.Rows} (0: {GwasScan.DefaultBlockSize})");
     }
 }
 
@@ -38,6 +40,8 @@ public static class GwasScan
         var batch = options.Threads * 2;
         var workspaces = new System.Collections.Concurrent.ConcurrentBag<Workspace>();
         using var task = progress.Start("gwas", genotypes.VariantCount);
+        // The sink (formatting and writing) of one batch runs while the next batch is computed; sinks stay in order.
+        var sinking = Task.CompletedTask;
         for (var b0 = 0; b0 < blockCount; b0 += batch)
         {
             cancel.ThrowIfCancellationRequested();
@@ -51,10 +55,15 @@ public static class GwasScan
                 results[j] = ws.Process(genotypes, groups, first, rows, options.MaxVif);
                 workspaces.Add(ws);
             });
-            foreach (var r in results) sink(r);
+            sinking.GetAwaiter().GetResult();
             var done = Math.Min(genotypes.VariantCount, (long)(b0 + count) * blockSize);
             task.Report(done, $"{done:N0} variants");
+            sinking = Task.Run(() =>
+            {
+                foreach (var r in results) sink(r);
+            }, cancel);
         }
+        sinking.GetAwaiter().GetResult();
     }
 
     /// <summary>Variants per block: enough rows to reuse each slice of Z across 8 micro-kernels, few enough that the

@@ -65,11 +65,14 @@ public static class VariantRegression
             }
         }
 
+        // Genotype variation about its mean, and (with covariates) the genotype's VIF = sst / sxx.
         var sst = n > 0 ? xx - sumX * sumX / n : 0;
-        if (error != GlmError.None) { }
-        else if (n <= group.Predictors) error = GlmError.SampleCtLtePredictorCt;
-        else if (!(sst > 1e-9 * Math.Max(1, xx))) error = GlmError.ConstOmittedAllele;
-        else if (!(sxx > 0) || (k > 1 && sst / sxx > maxVif)) error = GlmError.VifTooHigh;
+        if (error == GlmError.None)
+        {
+            if (n <= group.Predictors) error = GlmError.SampleCtLtePredictorCt;
+            else if (!(sst > 1e-9 * Math.Max(1, xx))) error = GlmError.ConstOmittedAllele;
+            else if (!(sxx > 0) || (k > 1 && sst / sxx > maxVif)) error = GlmError.VifTooHigh;
+        }
         result.Error[v] = error;
 
         var df = (double)(n - group.Predictors);

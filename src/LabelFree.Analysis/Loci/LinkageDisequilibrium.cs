@@ -4,10 +4,12 @@ namespace LabelFree.Analysis.Loci;
 
 /// <summary>
 /// r² between variants as the squared Pearson correlation of A1 dosages over samples genotyped at both (PLINK's
-/// unphased r² from hard calls). Decoded variants are cached, so an index variant's window is read once.
+/// unphased r² from hard calls). Decoded variants are cached (about <paramref name="cacheBytes"/>), so an index
+/// variant's window is read once.
 /// </summary>
-public sealed class LinkageDisequilibrium(PackedGenotypes genotypes, int cacheVariants = 4096)
+public sealed class LinkageDisequilibrium(PackedGenotypes genotypes, long cacheBytes = 256L << 20)
 {
+    private readonly int _cacheVariants = (int)Math.Clamp(cacheBytes / Math.Max(1, genotypes.SampleCount), 16, 1 << 20);
     private readonly Dictionary<long, sbyte[]> _cache = [];
     private readonly Queue<long> _order = new();
 
@@ -45,7 +47,7 @@ public sealed class LinkageDisequilibrium(PackedGenotypes genotypes, int cacheVa
             var d = GenotypeDecoder.Dosage((packed[i >> 2] >> (2 * (i & 3))) & 3);
             dosages[i] = double.IsNaN(d) ? (sbyte)-1 : (sbyte)d;
         }
-        if (_cache.Count >= cacheVariants) _cache.Remove(_order.Dequeue());
+        if (_cache.Count >= _cacheVariants) _cache.Remove(_order.Dequeue());
         _cache[variant] = dosages;
         _order.Enqueue(variant);
         return dosages;
