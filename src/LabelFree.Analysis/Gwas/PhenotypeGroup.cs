@@ -9,8 +9,10 @@ namespace LabelFree.Analysis.Gwas;
 /// </summary>
 public sealed class PhenotypeGroup
 {
-    private PhenotypeGroup(int[] phenotypes, int[]? members, int sampleCount, int basisSize, double[] z, double[] residualSsq, int totalSamples)
+    private PhenotypeGroup(int[] phenotypes, int[]? members, int sampleCount, int basisSize, double[] z, double[] residualSsq, int totalSamples,
+        Collinearity collinearity)
     {
+        Collinearity = collinearity;
         Phenotypes = phenotypes;
         Members = members;
         SampleCount = sampleCount;
@@ -42,6 +44,9 @@ public sealed class PhenotypeGroup
     public double[] ResidualSsq { get; }
 
     public int TotalSamples { get; }
+
+    /// <summary>plink2's correlation and VIF checks of the genotype against the covariates.</summary>
+    public Collinearity Collinearity { get; }
 
     /// <summary>Predictors in each regression (intercept, covariates, genotype), as plink2 counts them for df.</summary>
     public int Predictors => BasisSize + 1;
@@ -76,15 +81,18 @@ public sealed class PhenotypeGroup
         if (samples.Length == 0) throw new UserInputException($"{label}: no sample has both the phenotype and every covariate");
 
         var basis = new List<double[]>();
+        var kept = new List<double[]>();
         var intercept = new double[n];
         foreach (var i in samples) intercept[i] = 1;
+        kept.Add((double[])intercept.Clone());
         AddIfIndependent(basis, intercept);
         for (var c = 0; c < covariates.Count; c++)
         {
             var column = new double[n];
             foreach (var i in samples) column[i] = covariates[c][i];
-            if (!AddIfIndependent(basis, column))
-                note($"covariate '{covariateNames[c]}' is constant or collinear with earlier covariates among the samples of {label}; left out");
+            var raw = (double[])column.Clone();
+            if (AddIfIndependent(basis, column)) kept.Add(raw);
+            else note($"covariate '{covariateNames[c]}' is constant or collinear with earlier covariates among the samples of {label}; left out");
         }
         if (samples.Length <= basis.Count + 1)
             throw new UserInputException($"{label}: {samples.Length} samples with phenotype and covariates, need more than {basis.Count + 1} predictors");
@@ -104,7 +112,8 @@ public sealed class PhenotypeGroup
             residuals.Add(y);
         }
         var z = BlockProduct.Pack([.. residuals, .. basis], n);
-        return new PhenotypeGroup(members, samples.Length == n ? null : samples, samples.Length, basis.Count, z, ssq, n);
+        return new PhenotypeGroup(members, samples.Length == n ? null : samples, samples.Length, basis.Count, z, ssq, n,
+            new Collinearity(basis, kept, samples.Length));
     }
 
     // Modified Gram-Schmidt, applied twice; a column whose remainder is negligible is collinear.

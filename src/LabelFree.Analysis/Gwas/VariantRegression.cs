@@ -11,6 +11,9 @@ namespace LabelFree.Analysis.Gwas;
 /// </summary>
 public static class VariantRegression
 {
+    /// <summary>plink2's --max-corr default.</summary>
+    public const double MaxCorrelation = 0.999;
+
     public static void Solve(PhenotypeGroup group, ReadOnlySpan<double> c, double xx, List<int> missing, int v, GroupBlockResult result, double maxVif)
     {
         var k = group.BasisSize;
@@ -24,7 +27,7 @@ public static class VariantRegression
 
         var error = GlmError.None;
         double sxx;
-        double[]? ux = null, w = null, ySsqMissing = null;
+        double[]? ux = null, w = null, ySsqMissing = null, qs = null;
         if (s == 0)
         {
             sxx = xx;
@@ -35,7 +38,7 @@ public static class VariantRegression
             // G = I - Q_S'Q_S, factored as L L'.
             var l = new double[k * k];
             for (var a = 0; a < k; a++) l[a * k + a] = 1;
-            var qs = new double[s * k];
+            qs = new double[s * k];
             for (var i = 0; i < s; i++)
                 for (var j = 0; j < k; j++) qs[i * k + j] = BlockProduct.At(group.Z, group.TotalSamples, missing[i], phenos + j);
             for (var i = 0; i < s; i++)
@@ -65,13 +68,14 @@ public static class VariantRegression
             }
         }
 
-        // Genotype variation about its mean, and (with covariates) the genotype's VIF = sst / sxx.
+        // Genotype variation about its mean; then plink2's correlation and VIF checks.
         var sst = n > 0 ? xx - sumX * sumX / n : 0;
         if (error == GlmError.None)
         {
             if (n <= group.Predictors) error = GlmError.SampleCtLtePredictorCt;
             else if (!(sst > 1e-9 * Math.Max(1, xx))) error = GlmError.ConstOmittedAllele;
-            else if (!(sxx > 0) || (k > 1 && sst / sxx > maxVif)) error = GlmError.VifTooHigh;
+            else error = group.Collinearity.Check(qx, n, sumX, sst, qs, s, MaxCorrelation, maxVif);
+            if (error == GlmError.None && !(sxx > 0)) error = GlmError.VifInfinite;
         }
         result.Error[v] = error;
 
