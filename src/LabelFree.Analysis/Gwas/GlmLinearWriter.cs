@@ -38,22 +38,32 @@ public sealed class GlmLinearWriter : IDisposable
     /// <summary>Appends a block; <paramref name="variants"/> are the block's variants in order.</summary>
     public void Write(GwasBlock block, IReadOnlyList<GlmVariant> variants)
     {
-        var prefixes = variants.Select((v, i) => Encoding.UTF8.GetBytes(
-            $"{v.Chrom}\t{v.Position}\t{v.Id}\t{v.Ref}\t{v.Alt}\t{(block.ReportsA2(i) ? v.Ref : v.Alt)}\t")).ToArray();
+        // Everything up to BETA is shared by the phenotypes of a group: format it once per group and variant.
+        var prefixes = block.Groups.Select(result => Enumerable.Range(0, block.Count).Select(v => Prefix(block, result, variants[v], v)).ToArray()).ToArray();
         Parallel.For(0, _outputs.Length, new ParallelOptions { MaxDegreeOfParallelism = _threads }, () => new Utf8Line(), (p, _, line) =>
         {
             var (g, index) = _where[p];
             var result = block.Groups[g];
             line.Clear();
-            for (var v = 0; v < block.Count; v++) AppendLine(line, prefixes[v], result, index, v, block.ReportsA2(v) ? -1 : 1);
+            for (var v = 0; v < block.Count; v++) AppendLine(line, prefixes[g][v], result, index, v, block.ReportsA2(v) ? -1 : 1);
             _outputs[p].Write(line.Written);
             return line;
         }, _ => { });
     }
 
+    // #CHROM POS ID REF ALT A1 A1_FREQ TEST OBS_CT, each followed by a tab.
+    private static byte[] Prefix(GwasBlock block, GroupBlockResult result, GlmVariant variant, int v)
+    {
+        var flip = block.ReportsA2(v);
+        var line = new Utf8Line(128);
+        line.Append(Encoding.UTF8.GetBytes($"{variant.Chrom}\t{variant.Position}\t{variant.Id}\t{variant.Ref}\t{variant.Alt}\t{(flip ? variant.Ref : variant.Alt)}\t"))
+            .AppendG6(flip ? 1 - result.A1Freq[v] : result.A1Freq[v]).Append("\tADD\t"u8).Append(result.ObsCount[v]).Append((byte)'\t');
+        return line.Written.ToArray();
+    }
+
     private static void AppendLine(Utf8Line line, byte[] prefix, GroupBlockResult result, int index, int v, int sign)
     {
-        line.Append(prefix).AppendG6(sign > 0 ? result.A1Freq[v] : 1 - result.A1Freq[v]).Append("\tADD\t"u8).Append(result.ObsCount[v]).Append((byte)'\t');
+        line.Append(prefix);
         var beta = sign * result.Beta[index][v];
         var se = result.Se[index][v];
         var error = result.Error[v];
