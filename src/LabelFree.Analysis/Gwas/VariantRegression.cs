@@ -25,7 +25,7 @@ public static class VariantRegression
         result.ObsCount[v] = n;
         result.A1Freq[v] = n > 0 ? sumX / (2.0 * n) : double.NaN;
 
-        var error = GlmError.None;
+        var singular = false;
         double sxx;
         double[]? ux = null, w = null, ySsqMissing = null, qs = null;
         if (s == 0)
@@ -44,12 +44,12 @@ public static class VariantRegression
             for (var i = 0; i < s; i++)
                 for (var a = 0; a < k; a++)
                     for (var b2 = 0; b2 <= a; b2++) l[a * k + b2] -= qs[i * k + a] * qs[i * k + b2];
-            if (!Cholesky(l, k)) error = GlmError.RankDeficient;
+            singular = !Cholesky(l, k);
             ux = qx.ToArray();
-            if (error == GlmError.None) ForwardSolve(l, k, ux);
+            if (!singular) ForwardSolve(l, k, ux);
             sxx = xx;
             for (var j = 0; j < k; j++) sxx -= ux[j] * ux[j];
-            if (error == GlmError.None)
+            if (!singular)
             {
                 // w[p] = L^-1 b_p with b_p = -Q_S' y~_S; also |y~_S|^2 per phenotype.
                 w = new double[phenos * k];
@@ -68,15 +68,14 @@ public static class VariantRegression
             }
         }
 
-        // Genotype variation about its mean; then plink2's correlation and VIF checks.
+        // plink2's checks in its order: sample count, genotype variation about its mean, correlations and VIFs.
         var sst = n > 0 ? xx - sumX * sumX / n : 0;
-        if (error == GlmError.None)
-        {
-            if (n <= group.Predictors) error = GlmError.SampleCtLtePredictorCt;
-            else if (!(sst > 1e-9 * Math.Max(1, xx))) error = GlmError.ConstOmittedAllele;
-            else error = group.Collinearity.Check(qx, n, sumX, sst, qs, s, MaxCorrelation, maxVif);
-            if (error == GlmError.None && !(sxx > 0)) error = GlmError.VifInfinite;
-        }
+        var error = GlmError.None;
+        if (n <= group.Predictors) error = GlmError.SampleCtLtePredictorCt;
+        else if (!(sst > 1e-9 * Math.Max(1, xx))) error = GlmError.ConstOmittedAllele;
+        else if (singular) error = GlmError.RankDeficient;
+        else error = group.Collinearity.Check(qx, n, sumX, sst, qs, s, MaxCorrelation, maxVif);
+        if (error == GlmError.None && !(sxx > 0)) error = GlmError.VifInfinite;
         result.Error[v] = error;
 
         var df = (double)(n - group.Predictors);

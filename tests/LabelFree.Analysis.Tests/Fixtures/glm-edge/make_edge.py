@@ -13,7 +13,8 @@ def perturb(frac, miss=0.0):
 rows=[[random.choice([0,1,2]) for _ in range(n)], [1]*n, [0]*n, cov[:],
       [(-1 if i>4 else random.choice([0,1,2])) for i in range(n)],
       [random.choice([1,2,2,2]) for _ in range(n)],
-      perturb(0.15), perturb(0.03), perturb(0.01), perturb(0.0, 0.05), perturb(0.02, 0.05), perturb(0.3, 0.1)]
+      perturb(0.15), perturb(0.03), perturb(0.01), perturb(0.0, 0.05), perturb(0.02, 0.05), perturb(0.3, 0.1),
+      [(-1 if i > 2 else i) for i in range(n)]]
 with open('edge.bim','w') as bim:
     for j in range(len(rows)): bim.write(f"1\tv{j}\t0\t{100+j}\tA\tC\n")
 bpv=(n+3)//4
