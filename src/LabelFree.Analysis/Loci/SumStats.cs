@@ -28,18 +28,22 @@ public static class SumStatsReader
         int chrom = Column("#CHROM"), pos = Column("POS"), id = Column("ID"), p = Column("P");
         var rows = new List<Association>();
         var line = 1;
+        Span<Range> fields = stackalloc Range[header.Length + 1];
         while (reader.ReadLine() is { } text)
         {
             line++;
-            var f = text.Split('\t');
-            if (f.Length != header.Length) throw new UserInputException($"{path}: line {line} has {f.Length} fields, the header {header.Length}");
-            if (f[p] == "NA") continue;
-            if (!double.TryParse(f[p], NumberStyles.Float, CultureInfo.InvariantCulture, out var pValue))
-                throw new UserInputException($"{path}: line {line}: P '{f[p]}' is not a number");
+            var span = text.AsSpan();
+            if (span.Split(fields, '\t') != header.Length)
+                throw new UserInputException($"{path}: line {line} does not have the header's {header.Length} fields");
+            // Most rows fail the p-value filter: parse P first and the rest only for the rows kept.
+            var pText = span[fields[p]];
+            if (pText is "NA") continue;
+            if (!double.TryParse(pText, NumberStyles.Float, CultureInfo.InvariantCulture, out var pValue))
+                throw new UserInputException($"{path}: line {line}: P '{pText}' is not a number");
             if (pValue > maxP) continue;
-            if (!int.TryParse(f[pos], NumberStyles.Integer, CultureInfo.InvariantCulture, out var position))
-                throw new UserInputException($"{path}: line {line}: POS '{f[pos]}' is not an integer");
-            rows.Add(new Association(f[chrom], position, f[id], pValue));
+            if (!int.TryParse(span[fields[pos]], NumberStyles.Integer, CultureInfo.InvariantCulture, out var position))
+                throw new UserInputException($"{path}: line {line}: POS '{span[fields[pos]]}' is not an integer");
+            rows.Add(new Association(span[fields[chrom]].ToString(), position, span[fields[id]].ToString(), pValue));
         }
         return new SumStats(phenotype, rows);
     }

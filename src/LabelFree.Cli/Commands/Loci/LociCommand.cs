@@ -50,7 +50,7 @@ public static class LociCommand
         }
         var files = Expand(settings.SumStats);
         var labels = SumStatsReader.Labels(files);
-        var stats = files.Select((f, i) => SumStatsReader.Read(f, labels[i], clump.P2)).ToArray();
+        var stats = files.AsParallel().AsOrdered().Select((f, i) => SumStatsReader.Read(f, labels[i], clump.P2)).ToArray();
 
         using var fileset = PlinkFileset.Open(settings.Bfile);
         var wanted = stats.SelectMany(s => s.Rows.Select(r => r.Id)).ToHashSet(StringComparer.Ordinal);
