@@ -38,6 +38,15 @@ public sealed class SampleTableReaderTests
     }
 
     [Fact]
+    public void Column_ranges_select_like_plink2()
+    {
+        using var temp = new TempFolder();
+        File.WriteAllText(temp["t.txt"], "#IID P1 P2 P3 P-4\nA 1 2 3 4\nB 3 4 5 6\nC 5 6 7 8\n");
+
+        Assert.Equal(["P2", "P3", "P-4"], SampleTableReader.Read(temp["t.txt"], Samples, ["P2-P3", "P-4"]).Names);
+    }
+
+    [Fact]
     public void A_non_numeric_value_names_line_and_column()
     {
         using var temp = new TempFolder();

@@ -23,9 +23,9 @@ public static class GwasCommand
     {
         var bfile = new Option<string>("--bfile") { Description = "PLINK 1 binary fileset prefix (PREFIX.bed/.bim/.fam)", Required = true };
         var pheno = new Option<string>("--pheno") { Description = "phenotype table: #FID IID ..., #IID ... or FID IID ... (NA, -9, empty = missing)", Required = true };
-        var phenoName = new Option<string[]>("--pheno-name") { Description = "phenotype columns to test (comma-separated or repeated; default: all)", AllowMultipleArgumentsPerToken = true };
+        var phenoName = new Option<string[]>("--pheno-name") { Description = "phenotype columns to test (comma-separated or repeated, plink2 ranges A-B allowed; default: all)", AllowMultipleArgumentsPerToken = true };
         var covar = new Option<string?>("--covar") { Description = "covariate table in the same format" };
-        var covarName = new Option<string[]>("--covar-name") { Description = "covariate columns to use (default: all)", AllowMultipleArgumentsPerToken = true };
+        var covarName = new Option<string[]>("--covar-name") { Description = "covariate columns to use (ranges A-B allowed; default: all)", AllowMultipleArgumentsPerToken = true };
         var output = new Option<string>("--out") { Description = "output prefix", Required = true };
         var threads = new Option<int>("--threads") { Description = "worker threads", DefaultValueFactory = _ => 2 };
         var gzip = new Option<bool>("--gz") { Description = "gzip the .glm.linear files" };
