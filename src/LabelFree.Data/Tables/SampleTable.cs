@@ -13,8 +13,8 @@ public sealed record SampleTable(string Path, IReadOnlyList<string> Names, doubl
 
 /// <summary>
 /// Reads PLINK 2 style sample tables (--pheno, --covar): a header <c>#FID IID ...</c>, <c>#IID ...</c> or plain
-/// <c>FID IID ...</c> (an optional SID column after IID is skipped), whitespace-separated, optionally gzipped.
-/// NA, nan, -9 and empty fields are missing. Rows are matched to the .fam by IID, and by FID too when the file has it.
+/// <c>FID IID ...</c> (an optional SID column after IID is skipped), tab- or space-separated, optionally gzipped.
+/// NA, nan, -9 and empty fields (between tabs) are missing. Rows are matched to the .fam by IID, and by FID too when the file has it.
 /// </summary>
 public static class SampleTableReader
 {
@@ -136,7 +136,10 @@ public static class SampleTableReader
         throw new UserInputException($"{path}: line {lineNumber}, column '{column}': '{text}' is not a number (use NA for missing)");
     }
 
-    private static string[] Split(string line) => line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+    // Tab-separated lines keep empty fields (missing values); other lines split on runs of spaces.
+    private static string[] Split(string line) => line.Contains('\t')
+        ? line.TrimEnd('\r').Split('\t').Select(f => f.Trim(' ')).ToArray()
+        : line.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static StreamReader Open(string path)
     {
