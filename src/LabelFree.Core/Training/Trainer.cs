@@ -87,6 +87,7 @@ public sealed class Trainer<TBatch>
         using var metrics = _runFolder is null ? null : new MetricsLog(_runFolder, resumedFrom ?? -1);
         using var best = new BestWeights(store?.BestWeightsPath, resumedFrom is not null && state.BestStep is not null);
         var window = new LossWindow(state.PendingLoss);
+        var firstStep = state.Step;
         var clock = Stopwatch.StartNew();
         var lastLoss = double.NaN;
         var stoppedEarly = false;
@@ -112,7 +113,7 @@ public sealed class Trainer<TBatch>
 
                 var done = step + 1;
                 var last = done == totalSteps;
-                var stepsPerSecond = (done - state.Step) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+                var stepsPerSecond = (done - firstStep) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
                 bar.Report(done, $"loss {loss:G4} · {stepsPerSecond:0.0} step/s");
                 if (done % _options.LogEverySteps == 0 || last)
                     metrics?.Write(window.Flush(done, epoch, learningRate, gradNorm, stepsPerSecond));

@@ -1,0 +1,11 @@
+using System.CommandLine;
+using LabelFree.Cli;
+using LabelFree.Cli.Commands.Demo;
+using LabelFree.Cli.Commands.Doctor;
+
+var root = new RootCommand("LabelFree: learning without labels on biomedical data.")
+{
+    DoctorCommand.Create(),
+    DemoCommand.Create(),
+};
+return CommandLine.Run(root, args);
