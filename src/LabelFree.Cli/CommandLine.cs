@@ -17,14 +17,16 @@ public static class CommandLine
     public static int Run(RootCommand root, string[] args, TextWriter? error = null)
     {
         error ??= Console.Error;
-        var parsed = root.Parse(args);
-        if (parsed.Errors.Count > 0)
-        {
-            error.WriteLine($"error: {parsed.Errors[0].Message}");
-            return BadInput;
-        }
         try
         {
+            var parsed = root.Parse(args);
+            if (parsed.Errors.Count > 0)
+            {
+                // Unknown tokens first: "frobnicate" says more than "Required command was not provided".
+                var messages = parsed.Errors.Select(e => e.Message).Distinct().OrderBy(m => m.StartsWith("Unrecognized", StringComparison.Ordinal) ? 0 : 1);
+                error.WriteLine($"error: {string.Join("; ", messages)}");
+                return BadInput;
+            }
             return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Error = error });
         }
         catch (UserInputException e)

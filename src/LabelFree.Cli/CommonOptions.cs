@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LabelFree.Core.Errors;
 using LabelFree.Core.Torch;
 
 namespace LabelFree.Cli;
@@ -17,15 +18,30 @@ public static class CommonOptions
         {
             Description = $"cpu, or cuda through an existing PyTorch install named by {TorchRuntime.TorchLibVariable}",
             DefaultValueFactory = _ => ComputeDevice.Cpu,
-            CustomParser = result => ComputeDeviceParser.Parse(result.Tokens.Count > 0 ? result.Tokens[0].Value : "cpu"),
+            CustomParser = result =>
+            {
+                try
+                {
+                    return ComputeDeviceParser.Parse(result.Tokens.Count > 0 ? result.Tokens[0].Value : "cpu");
+                }
+                catch (UserInputException e)
+                {
+                    result.AddError(e.Message);
+                    return ComputeDevice.Cpu;
+                }
+            },
         };
 
-    public static Option<int?> Threads()
+    public static Option<int?> Threads() =>
+        Positive(new Option<int?>("--threads") { Description = "CPU threads for tensor work (default: one per physical core)" });
+
+    /// <summary>Adds a check that the option's value, when given and a number, is positive.</summary>
+    public static Option<T> Positive<T>(Option<T> option)
     {
-        var option = new Option<int?>("--threads") { Description = "CPU threads for tensor work (default: one per physical core)" };
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int?>() is <= 0) result.AddError("--threads: expected a positive number");
+            if (result.Tokens.Count == 1 && long.TryParse(result.Tokens[0].Value, out var value) && value <= 0)
+                result.AddError($"{option.Name}: expected a positive number, got {value}");
         });
         return option;
     }

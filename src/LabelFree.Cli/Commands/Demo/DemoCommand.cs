@@ -16,8 +16,7 @@ public static class DemoCommand
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
         var resume = new Option<bool>("--resume") { Description = "Continue a killed demo run in --out from its last checkpoint" };
-        var steps = new Option<long?>("--steps") { Description = "Override the number of training steps" };
-        steps.Validators.Add(r => { if (r.GetValueOrDefault<long?>() is <= 0) r.AddError("--steps: expected a positive number"); });
+        var steps = CommonOptions.Positive(new Option<long?>("--steps") { Description = "Override the number of training steps" });
 
         var command = new Command("demo", "Run every LabelFree pipeline on the bundled real data and write report.html")
         {
