@@ -28,7 +28,8 @@ public sealed record TrainingResult(
 /// Reproducibility: on the CPU, the same seed, options and thread count give bit-identical weights and losses, and a
 /// run resumed from a checkpoint ends exactly where the uninterrupted run ends. The data order and augmentation come
 /// from streams derived from (seed, epoch) and (seed, step); the model's own randomness (dropout, sampling) comes from
-/// LibTorch's generator, whose state is saved in every checkpoint.
+/// LibTorch's generator, whose state is saved in every checkpoint. That generator is process-wide, so bit-exactness
+/// holds for one training at a time per process (the command-line program never runs two).
 /// </para>
 /// </summary>
 public sealed class Trainer<TBatch>
