@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LabelFree.Cli;
+using LabelFree.Cli.Commands.Anomaly;
 using LabelFree.Cli.Commands.Demo;
 using LabelFree.Cli.Commands.Doctor;
 
@@ -7,5 +8,6 @@ var root = new RootCommand("LabelFree: learning without labels on biomedical dat
 {
     DoctorCommand.Create(),
     DemoCommand.Create(),
+    AnomalyCommand.Create(),
 };
 return CommandLine.Run(root, args);

@@ -12,7 +12,7 @@ public class DemoTests
     public void Demo_writes_config_metrics_model_and_report()
     {
         using var folder = new TempFolder();
-        var result = LabelFreeProcess.Run([.. Common, "--steps", "30", "--out", folder.Path]);
+        var result = LabelFreeProcess.Run([.. Common, "--quick", "--steps", "30", "--out", folder.Path]);
 
         Assert.True(result.ExitCode == 0, result.Error);
         foreach (var file in new[] { "config.json", "metrics.jsonl", "report.html", "summary.json", "reconstruction_metrics.tsv",
@@ -21,13 +21,16 @@ public class DemoTests
         Assert.Contains("\"seed\": 3", File.ReadAllText(Path.Combine(folder.Path, "config.json")));
         Assert.Contains("data:image/png;base64,", File.ReadAllText(Path.Combine(folder.Path, "report.html")));
         Assert.Contains("brain autoencoder: 30 steps", result.Output);
+        Assert.Contains("anomaly detection (StRegA): 3 unseen brains", result.Output);
+        foreach (var file in new[] { "anomaly/config.json", "anomaly/metrics.jsonl", "anomaly/metrics.json", "anomaly/model/model.safetensors", "anomaly/overlay_itk_head.png" })
+            Assert.True(File.Exists(Path.Combine(folder.Path, file)), file);
     }
 
     [Fact]
     public void A_killed_demo_resumed_ends_with_the_same_loss_and_weights_as_an_uninterrupted_one()
     {
         using var folder = new TempFolder();
-        string[] run = [.. Common, "--steps", "150"];
+        string[] run = [.. Common, "--steps", "150", "--only", "brain-autoencoder"];
 
         var full = LabelFreeProcess.Run([.. run, "--out", folder["full"]]);
         Assert.True(full.ExitCode == 0, full.Error);

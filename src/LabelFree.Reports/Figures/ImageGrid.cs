@@ -3,8 +3,14 @@ using SkiaSharp;
 
 namespace LabelFree.Reports.Figures;
 
-/// <summary>One grayscale image: row-major pixels of Height x Width, shown from <see cref="Low"/> (black) to <see cref="High"/> (white).</summary>
-public sealed record GrayImage(float[] Pixels, int Height, int Width, float Low = 0, float High = 1);
+/// <summary>
+/// One grayscale image: row-major pixels of Height x Width, shown from <see cref="Low"/> (black) to <see cref="High"/>
+/// (white), with an optional <see cref="Overlay"/> mask drawn in translucent red.
+/// </summary>
+public sealed record GrayImage(float[] Pixels, int Height, int Width, float Low = 0, float High = 1)
+{
+    public bool[]? Overlay { get; init; }
+}
 
 /// <summary>A grid of grayscale images with a label on each row, saved as PNG (slices, reconstructions, residual maps).</summary>
 public static class ImageGrid
@@ -42,11 +48,18 @@ public static class ImageGrid
 
     private static SKBitmap ToBitmap(GrayImage image)
     {
-        var bitmap = new SKBitmap(image.Width, image.Height, SKColorType.Gray8, SKAlphaType.Opaque);
+        var bitmap = new SKBitmap(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque);
         var range = Math.Max(image.High - image.Low, 1e-12f);
-        var bytes = new byte[image.Width * image.Height];
-        for (var i = 0; i < bytes.Length; i++)
-            bytes[i] = (byte)Math.Clamp((image.Pixels[i] - image.Low) / range * 255f + 0.5f, 0, 255);
+        var bytes = new byte[image.Width * image.Height * 4];
+        for (var i = 0; i < image.Width * image.Height; i++)
+        {
+            var gray = (byte)Math.Clamp((image.Pixels[i] - image.Low) / range * 255f + 0.5f, 0, 255);
+            var red = image.Overlay?[i] == true;
+            bytes[4 * i] = red ? (byte)(gray / 3 + 170) : gray;
+            bytes[4 * i + 1] = red ? (byte)(gray / 3) : gray;
+            bytes[4 * i + 2] = red ? (byte)(gray / 3) : gray;
+            bytes[4 * i + 3] = 255;
+        }
         System.Runtime.InteropServices.Marshal.Copy(bytes, 0, bitmap.GetPixels(), bytes.Length);
         return bitmap;
     }

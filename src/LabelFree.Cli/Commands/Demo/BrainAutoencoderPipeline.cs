@@ -17,7 +17,7 @@ public sealed record BrainAutoencoderResult(long Steps, double ValidationMse, do
 /// <summary>Settings of the brain-autoencoder pipeline, written to the run's config.json.</summary>
 public sealed record BrainAutoencoderSettings(
     string Volume,
-    SliceOptions Slices,
+    PreprocessingOptions Slices,
     int ValidationEvery,
     ConvAutoencoderConfig Model,
     TrainerOptions Training);
@@ -34,26 +34,27 @@ public static class BrainAutoencoderPipeline
         var settings = Configure(demo);
         new RunConfig<BrainAutoencoderSettings>("demo", demo.Seed, demo.Device.ToString().ToLowerInvariant(), settings, Versions.Current).Write(demo.Out);
 
-        var volume = NiftiReader.Read(settings.Volume);
-        var slices = AxialSlices.Extract(volume, settings.Slices);
-        var validationIndex = Enumerable.Range(0, slices.Pixels.Count).Where(i => i % settings.ValidationEvery == settings.ValidationEvery / 2).ToList();
-        var trainIndex = Enumerable.Range(0, slices.Pixels.Count).Except(validationIndex).ToList();
-        var trainSlices = trainIndex.Select(i => slices.Pixels[i]).ToList();
-        var validationSlices = validationIndex.Select(i => slices.Pixels[i]).ToList();
-        progress.Info($"brain autoencoder: {trainSlices.Count} training and {validationSlices.Count} held-out axial slices of {Path.GetFileName(settings.Volume)} ({slices.Height}x{slices.Width})");
+        var scan = NiftiReader.Read(settings.Volume);
+        var volume = VolumePreprocessing.Run(scan, BrainMask.FromSkullStripped(scan, settings.Volume), settings.Slices);
+        var brainSlices = volume.BrainSlices().ToList();
+        var validationIndex = Enumerable.Range(0, brainSlices.Count).Where(i => i % settings.ValidationEvery == settings.ValidationEvery / 2).ToList();
+        var trainSlices = Enumerable.Range(0, brainSlices.Count).Except(validationIndex).Select(i => volume.Slice(brainSlices[i])).ToList();
+        var validationSlices = validationIndex.Select(i => volume.Slice(brainSlices[i])).ToList();
+        int height = settings.Slices.Height, width = settings.Slices.Width;
+        progress.Info($"brain autoencoder: {trainSlices.Count} training and {validationSlices.Count} held-out axial slices of {Path.GetFileName(settings.Volume)} ({height}x{width})");
 
         using var model = ConvAutoencoder.Create(settings.Model, demo.Seed, device);
-        var train = new SliceDataset(trainSlices, slices.Height, slices.Width, device, flip: true);
-        var validation = new SliceDataset(validationSlices, slices.Height, slices.Width, device);
+        var train = new SliceDataset(trainSlices, height, width, device, flip: true);
+        var validation = new SliceDataset(validationSlices, height, width, device);
         var trained = model.Fit(train, validation, settings.Training, demo.Out, progress, demo.Resume);
         model.Save(Path.Combine(demo.Out, "model"), demo.Seed, trained.Steps);
 
         var reconstructions = model.Reconstruct(validationSlices);
         var quality = validationSlices.Select((original, i) => (
-            Slice: slices.SliceIndex[validationIndex[i]],
+            Slice: brainSlices[validationIndex[i]],
             Mse: ImageMetrics.MeanSquaredError(original, reconstructions[i]),
             Psnr: ImageMetrics.Psnr(original, reconstructions[i]),
-            Ssim: ImageMetrics.Ssim(original, reconstructions[i], slices.Height, slices.Width))).ToList();
+            Ssim: ImageMetrics.Ssim(original, reconstructions[i], height, width))).ToList();
         WriteQualityTable(Path.Combine(demo.Out, "reconstruction_metrics.tsv"), quality);
         var result = new BrainAutoencoderResult(trained.Steps, quality.Average(q => q.Mse), quality.Average(q => q.Psnr), quality.Average(q => q.Ssim),
             trainSlices.Count, validationSlices.Count);
@@ -63,12 +64,12 @@ public static class BrainAutoencoderPipeline
         var curve = Path.Combine(figures, "loss_curve.png");
         PlotLossCurve(Path.Combine(demo.Out, MetricsLog.FileName), curve);
         var grid = Path.Combine(figures, "reconstructions.png");
-        PlotReconstructions(grid, validationSlices, reconstructions, slices.Height, slices.Width);
+        PlotReconstructions(grid, validationSlices, reconstructions, height, width);
 
         report.Section("Brain MRI autoencoder (Trainer end to end)")
             .Paragraph($"A convolutional autoencoder (channels {string.Join("/", settings.Model.Channels)}, latent {settings.Model.LatentChannels} maps of " +
                        $"{settings.Model.Height >> settings.Model.Channels.Length}x{settings.Model.Width >> settings.Model.Channels.Length}) learned to reproduce axial slices of " +
-                       $"the Colin27 brain at {settings.Slices.Downsample} mm, with no labels. {result.TrainSlices} slices trained it; every {settings.ValidationEvery}th slice " +
+                       $"the Colin27 brain at {settings.Slices.Spacing} mm, with no labels. {result.TrainSlices} slices trained it; every {settings.ValidationEvery}th slice " +
                        $"({result.ValidationSlices}) was held out and is shown below.")
             .Table(["steps", "held-out MSE", "PSNR (dB)", "SSIM", "seed"],
                 [[result.Steps.ToString(CultureInfo.InvariantCulture), result.ValidationMse.ToString("G4", CultureInfo.InvariantCulture),
@@ -81,7 +82,7 @@ public static class BrainAutoencoderPipeline
 
     private static BrainAutoencoderSettings Configure(DemoSettings demo)
     {
-        var steps = demo.Steps ?? (demo.Quick ? 300 : 2000);
+        var steps = demo.Steps ?? (demo.Quick ? 200 : 2000);
         var training = new TrainerOptions
         {
             Seed = demo.Seed,
@@ -98,7 +99,7 @@ public static class BrainAutoencoderPipeline
             CheckpointEverySteps = 25,
             LogEverySteps = 5,
         };
-        return new BrainAutoencoderSettings(DataFolder.File("imaging/ch2bet.nii.gz"), new SliceOptions(), 5, new ConvAutoencoderConfig(), training);
+        return new BrainAutoencoderSettings(DataFolder.File("imaging/ch2bet.nii.gz"), new PreprocessingOptions(MinBrainFraction: 0.15), 5, new ConvAutoencoderConfig(), training);
     }
 
     private static void WriteQualityTable(string path, IEnumerable<(int Slice, double Mse, double Psnr, double Ssim)> rows)

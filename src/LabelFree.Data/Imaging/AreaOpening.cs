@@ -1,4 +1,4 @@
-namespace LabelFree.Analysis.Imaging;
+namespace LabelFree.Data.Imaging;
 
 /// <summary>Binary area opening of 2-D slices: removes 4-connected foreground components smaller than a given area.</summary>
 public static class AreaOpening

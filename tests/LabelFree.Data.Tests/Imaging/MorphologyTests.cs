@@ -1,9 +1,9 @@
-using LabelFree.Analysis.Imaging;
+using LabelFree.Data.Imaging;
 using LabelFree.Core.Randomness;
 
-namespace LabelFree.Analysis.Tests.Imaging;
+namespace LabelFree.Data.Tests.Imaging;
 
-public class PostprocessingTests
+public class MorphologyTests
 {
     [Fact]
     public void Otsu_separates_two_well_separated_modes()

@@ -1,4 +1,4 @@
-namespace LabelFree.Analysis.Imaging;
+namespace LabelFree.Data.Imaging;
 
 /// <summary>Otsu's threshold (IEEE SMC 1979): the value that maximises the between-class variance of a histogram.</summary>
 public static class Otsu
