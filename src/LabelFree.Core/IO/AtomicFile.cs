@@ -42,4 +42,42 @@ public static class AtomicFile
             if (File.Exists(temporary)) File.Delete(temporary);
         }
     }
+
+    /// <summary>
+    /// A temporary file beside <paramref name="path"/> that becomes <paramref name="path"/> on
+    /// <see cref="Pending.Commit"/>, for writers that keep several outputs open at once (one per phenotype, say).
+    /// Disposing without committing deletes it.
+    /// </summary>
+    public static Pending Open(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var folder = Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(folder);
+        var temporary = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        return new Pending(full, temporary, new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16));
+    }
+
+    /// <summary>An open temporary file; see <see cref="Open"/>.</summary>
+    public sealed class Pending(string path, string temporary, FileStream stream) : IDisposable
+    {
+        private bool _committed;
+
+        public Stream Stream => stream;
+
+        /// <summary>Flushes to disk and renames the temporary file over the target.</summary>
+        public void Commit()
+        {
+            stream.Flush(flushToDisk: true);
+            stream.Dispose();
+            File.Move(temporary, path, overwrite: true);
+            _committed = true;
+        }
+
+        public void Dispose()
+        {
+            if (_committed) return;
+            stream.Dispose();
+            if (File.Exists(temporary)) File.Delete(temporary);
+        }
+    }
 }

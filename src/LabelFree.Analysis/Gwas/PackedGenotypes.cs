@@ -1,0 +1,17 @@
+namespace LabelFree.Analysis.Gwas;
+
+/// <summary>
+/// Copies the records of variants [first, first + count) into <paramref name="destination"/>, each ceil(N/4) bytes in
+/// PLINK 1 .bed encoding (sample 0 in the lowest two bits; 00 hom A1, 01 missing, 10 het, 11 hom A2).
+/// Must be safe to call from several threads at once.
+/// </summary>
+public delegate void PackedBlockReader(long first, int count, Span<byte> destination);
+
+/// <summary>
+/// Genotypes as the analyses read them: a variant-major stream of packed 2-bit records. LabelFree.Data's
+/// <c>BedFile.ReadPacked</c> is one such reader; keeping the contract this small keeps Analysis free of file formats.
+/// </summary>
+public sealed record PackedGenotypes(int SampleCount, long VariantCount, PackedBlockReader Read)
+{
+    public int BytesPerVariant => (SampleCount + 3) / 4;
+}

@@ -1,0 +1,71 @@
+using LabelFree.Cli.Commands.Gwas;
+using LabelFree.Cli.Commands.Loci;
+using LabelFree.Core.Errors;
+using LabelFree.Core.Progress;
+using LabelFree.TestKit;
+
+namespace LabelFree.Cli.Tests.Commands;
+
+/// <summary>The gwas and loci commands end to end on the bundled 120-sample fixture (data/genetics/sample.*).</summary>
+public sealed class GwasAndLociCommandTests
+{
+    private static readonly string Bfile = RepositoryFiles.Path("data/genetics/sample");
+
+    private static string WritePhenotypes(TempFolder temp)
+    {
+        var fam = File.ReadAllLines(Bfile + ".fam").Select(l => l.Split(' ', '\t')).ToArray();
+        var random = new Random(2);
+        var lines = fam.Select((f, i) => $"{f[0]}\t{f[1]}\t{random.NextDouble():R}\t{(i % 7 == 0 ? "NA" : (random.NextDouble() + i * 0.01).ToString("R"))}");
+        File.WriteAllLines(temp["pheno.txt"], ["#FID\tIID\tqt1\tqt2", .. lines]);
+        File.WriteAllLines(temp["covar.txt"], ["#FID\tIID\tage", .. fam.Select((f, i) => $"{f[0]}\t{f[1]}\t{20 + i % 30}")]);
+        return temp["pheno.txt"];
+    }
+
+    [Fact]
+    public void Gwas_writes_one_plink2_style_file_per_phenotype_and_loci_reads_them()
+    {
+        using var temp = new TempFolder();
+        var pheno = WritePhenotypes(temp);
+        var output = new StringWriter();
+
+        var code = GwasCommand.Run(new GwasCommand.Settings(Bfile, pheno, [], temp["covar.txt"], [], temp["out"], Threads: 2, Plots: true),
+            output, SilentProgress.Instance);
+
+        Assert.Equal(0, code);
+        foreach (var name in new[] { "qt1", "qt2" })
+        {
+            var lines = File.ReadAllLines(temp[$"out.{name}.glm.linear"]);
+            Assert.Equal("#CHROM\tPOS\tID\tREF\tALT\tA1\tA1_FREQ\tTEST\tOBS_CT\tBETA\tSE\tT_STAT\tP\tERRCODE", lines[0]);
+            Assert.Equal(21, lines.Length);
+            Assert.True(File.Exists(temp[$"out.{name}.qq.png"]));
+        }
+        Assert.Contains("2 missingness groups", output.ToString());
+
+        var loci = LociCommand.Run(new LociCommand.Settings([temp["out.qt1.glm.linear"], temp["out.qt2.glm.linear"]], Bfile, temp["loci.tsv"], P1: 1, P2: 1),
+            new StringWriter(), SilentProgress.Instance);
+        Assert.Equal(0, loci);
+        Assert.StartsWith("LOCUS\tCHROM\tSTART\tEND\tLEAD_ID", File.ReadAllLines(temp["loci.tsv"])[0]);
+    }
+
+    [Fact]
+    public void An_unknown_phenotype_column_is_a_user_error()
+    {
+        using var temp = new TempFolder();
+        var pheno = WritePhenotypes(temp);
+
+        var e = Assert.Throws<UserInputException>(() =>
+            GwasCommand.Run(new GwasCommand.Settings(Bfile, pheno, ["nope"], null, [], temp["out"]), TextWriter.Null, SilentProgress.Instance));
+        Assert.Contains("no column 'nope'", e.Message);
+    }
+
+    [Fact]
+    public void The_commands_parse_their_options()
+    {
+        var gwas = GwasCommand.Create().Parse("--bfile b --pheno p.txt --pheno-name a,b --out o --threads 3");
+        var loci = LociCommand.Create().Parse("--sumstats a.glm.linear b.glm.linear --bfile b --out l.tsv --clump-preset genome-wide");
+
+        Assert.Empty(gwas.Errors);
+        Assert.Empty(loci.Errors);
+        Assert.NotEmpty(LociCommand.Create().Parse("--sumstats a --bfile b --out l --clump-preset other").Errors);
+    }
+}
