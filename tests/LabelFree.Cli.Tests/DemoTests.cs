@@ -22,7 +22,8 @@ public class DemoTests
         Assert.Contains("data:image/png;base64,", File.ReadAllText(Path.Combine(folder.Path, "report.html")));
         Assert.Contains("brain autoencoder: 30 steps", result.Output);
         Assert.Contains("anomaly detection (StRegA): 3 unseen brains", result.Output);
-        foreach (var file in new[] { "anomaly/config.json", "anomaly/metrics.jsonl", "anomaly/metrics.json", "anomaly/model/model.safetensors", "anomaly/overlay_itk_head.png" })
+        Assert.Contains("cis-eQTL scan: 12 genes", result.Output);
+        foreach (var file in new[] { "gwas/loci.tsv", "gwas/figures/manhattan.png", "gwas/figures/qq.png", "anomaly/config.json", "anomaly/metrics.jsonl", "anomaly/metrics.json", "anomaly/model/model.safetensors", "anomaly/overlay_itk_head.png" })
             Assert.True(File.Exists(Path.Combine(folder.Path, file)), file);
     }
 

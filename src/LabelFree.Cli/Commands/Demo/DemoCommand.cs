@@ -10,9 +10,10 @@ public static class DemoCommand
 {
     public const string BrainAutoencoder = "brain-autoencoder";
     public const string Anomaly = "anomaly";
+    public const string Gwas = "gwas";
 
     /// <summary>The demo's pipelines, in the order they run.</summary>
-    public static readonly string[] Pipelines = [BrainAutoencoder, Anomaly];
+    public static readonly string[] Pipelines = [BrainAutoencoder, Anomaly, Gwas];
 
     public static Command Create()
     {
@@ -53,6 +54,11 @@ public static class DemoCommand
         {
             var anomaly = AnomalyPipeline.Run(settings, torchDevice, report, progress);
             output.WriteLine($"anomaly detection (StRegA): {anomaly.Cases} unseen brains with synthetic lesions, Dice {anomaly.Dice.Mean:F3}, AUROC {anomaly.Auroc.Mean:F3}, AP {anomaly.AveragePrecision.Mean:F3}");
+        }
+        if (settings.Runs(Gwas))
+        {
+            var gwas = GwasPipeline.Run(settings, report, progress);
+            output.WriteLine($"cis-eQTL scan: {gwas.Genes} genes, {gwas.Loci} independent loci ({gwas.CisLoci} cis), median lambda_GC {gwas.MedianLambda:F3}");
         }
 
         var reportPath = Path.Combine(settings.Out, "report.html");
