@@ -53,9 +53,11 @@ public static class AnomalyDetectCommand
     /// <summary>Up to 8 axial slices through the brain: the input, with the anomaly mask in red.</summary>
     public static void WriteMontage(string path, PreprocessedVolume volume, AnomalyMaps maps, bool[]? reference = null)
     {
-        var brainSlices = Enumerable.Range(0, volume.SliceCount).Where(z => volume.BrainFraction(z) > 0.2).ToList();
-        var withAnomaly = brainSlices.OrderByDescending(z => CountInSlice(volume, maps.Mask, z) + (reference is null ? 0 : CountInSlice(volume, reference, z))).Take(8).Order().ToList();
-        var shown = withAnomaly.Count > 0 ? withAnomaly : brainSlices.Take(8).ToList();
+        // The 8 brain slices with the most detected (and true) anomaly, then the most brain, shown in slice order.
+        var candidates = Enumerable.Range(0, volume.SliceCount).Where(z => volume.BrainFraction(z) > 0).DefaultIfEmpty(volume.SliceCount / 2).ToList();
+        var shown = candidates
+            .OrderByDescending(z => CountInSlice(volume, maps.Mask, z) + (reference is null ? 0 : CountInSlice(volume, reference, z)))
+            .ThenByDescending(volume.BrainFraction).Take(8).Order().ToList();
         var empty = new bool[volume.Shape[0] * volume.Shape[1] * volume.Shape[2]];
         GrayImage Tile(int z, bool[] overlay) => new(volume.Slice(z), volume.Options.Height, volume.Options.Width)
         {
