@@ -64,7 +64,7 @@ public static class AnomalyPipeline
 
         string F(double v) => v.ToString("F3", CultureInfo.InvariantCulture);
         report.Section("Brain-MRI anomaly detection without labels (StRegA)")
-            .Paragraph($"StRegA's compact context-encoding VAE learned healthy anatomy from the Colin27 brain and {settings.MinVolumes - 1} seeded deformed copies " +
+            .Paragraph($"StRegA's compact context-encoding VAE learned healthy anatomy from the Colin27 brain and {settings.MinVolumes - 1} seeded deformed cop{(settings.MinVolumes == 2 ? "y" : "ies")} " +
                        $"({trained.Steps} steps{(demo.Quick ? ", a --quick run: expect weak maps" : "")}). It never saw a lesion. Synthetic lesions (darker, smooth-bordered " +
                        "spheres, ellipsoids and blobs of 6-15 mm radius) were then added to brains it never saw, and its anomaly maps were scored voxel-wise in the brain.")
             .Table(["test brain", "Dice (mask)", "AUROC (map)", "AP (map)", "lesion voxels", "seconds"],
@@ -83,7 +83,7 @@ public static class AnomalyPipeline
         {
             Seed = demo.Seed,
             Epochs = 25,
-            MaxSteps = demo.Steps is { } s ? Math.Max(1, s / 2) : quick ? 80 : null,
+            MaxSteps = demo.Steps is { } s ? Math.Max(1, s / 2) : quick ? 40 : null,
             BatchSize = 16,
             LearningRate = 1e-4,
             ValidateEverySteps = 50,
