@@ -28,7 +28,8 @@ public sealed record TrainingResult(
 /// Reproducibility: on the CPU, the same seed, options and thread count give bit-identical weights and losses, and a
 /// run resumed from a checkpoint ends exactly where the uninterrupted run ends. The data order and augmentation come
 /// from streams derived from (seed, epoch) and (seed, step); the model's own randomness (dropout, sampling) comes from
-/// LibTorch's generator, whose state is saved in every checkpoint.
+/// LibTorch's generator, whose state is saved in every checkpoint. That generator is process-wide, so bit-exactness
+/// holds for one training at a time per process (the command-line program never runs two).
 /// </para>
 /// </summary>
 public sealed class Trainer<TBatch>
@@ -87,6 +88,7 @@ public sealed class Trainer<TBatch>
         using var metrics = _runFolder is null ? null : new MetricsLog(_runFolder, resumedFrom ?? -1);
         using var best = new BestWeights(store?.BestWeightsPath, resumedFrom is not null && state.BestStep is not null);
         var window = new LossWindow(state.PendingLoss);
+        var firstStep = state.Step;
         var clock = Stopwatch.StartNew();
         var lastLoss = double.NaN;
         var stoppedEarly = false;
@@ -112,7 +114,7 @@ public sealed class Trainer<TBatch>
 
                 var done = step + 1;
                 var last = done == totalSteps;
-                var stepsPerSecond = (done - state.Step) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+                var stepsPerSecond = (done - firstStep) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
                 bar.Report(done, $"loss {loss:G4} · {stepsPerSecond:0.0} step/s");
                 if (done % _options.LogEverySteps == 0 || last)
                     metrics?.Write(window.Flush(done, epoch, learningRate, gradNorm, stepsPerSecond));

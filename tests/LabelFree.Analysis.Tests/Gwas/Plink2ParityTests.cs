@@ -25,7 +25,7 @@ public sealed class Plink2ParityTests
     public void Scan_and_writer_match_plink2(string run, bool covariates, bool missing)
     {
         using var temp = new TempFolder();
-        var prefix = RepositoryFiles.Path("data/genetics/geuv_chr22");
+        var prefix = RepoData.File("genetics/geuv_chr22");
         if (missing) prefix = InjectMissing(prefix, temp["miss"]);
         using var fileset = PlinkFileset.Open(prefix);
         var phenotypes = SampleTableReader.Read(Path.Combine(Fixtures, missing ? "pheno_na.txt" : "pheno.txt"), fileset.Samples);

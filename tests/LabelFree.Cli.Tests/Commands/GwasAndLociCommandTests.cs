@@ -9,7 +9,7 @@ namespace LabelFree.Cli.Tests.Commands;
 /// <summary>The gwas and loci commands end to end on the bundled 120-sample fixture (data/genetics/sample.*).</summary>
 public sealed class GwasAndLociCommandTests
 {
-    private static readonly string Bfile = RepositoryFiles.Path("data/genetics/sample");
+    private static readonly string Bfile = RepoData.File("genetics/sample");
 
     private static string WritePhenotypes(TempFolder temp)
     {

@@ -1,0 +1,76 @@
+using System.CommandLine;
+using LabelFree.Core.Progress;
+using LabelFree.Core.Torch;
+using LabelFree.Reports.Html;
+
+namespace LabelFree.Cli.Commands.Demo;
+
+/// <summary><c>labelfree demo</c>: every pipeline that exists, on the bundled real data, into one report.html.</summary>
+public static class DemoCommand
+{
+    public const string BrainAutoencoder = "brain-autoencoder";
+    public const string Anomaly = "anomaly";
+    public const string Gwas = "gwas";
+
+    /// <summary>The demo's pipelines, in the order they run.</summary>
+    public static readonly string[] Pipelines = [BrainAutoencoder, Anomaly, Gwas];
+
+    public static Command Create()
+    {
+        var quick = new Option<bool>("--quick") { Description = "A short run (about a minute on 2 CPU cores)" };
+        var output = CommonOptions.Out("demo-out");
+        var seed = CommonOptions.Seed();
+        var device = CommonOptions.Device();
+        var threads = CommonOptions.Threads();
+        var resume = new Option<bool>("--resume") { Description = "Continue a killed demo run in --out from its last checkpoint" };
+        var steps = CommonOptions.Positive(new Option<long?>("--steps") { Description = "Override the number of training steps" });
+        var only = new Option<string[]>("--only") { Description = $"Run only these pipelines ({string.Join(", ", Pipelines)})", AllowMultipleArgumentsPerToken = true };
+        only.AcceptOnlyFromAmong(Pipelines);
+
+        var command = new Command("demo", "Run every LabelFree pipeline on the bundled real data and write report.html")
+        {
+            quick, output, seed, device, threads, resume, steps, only,
+        };
+        command.SetAction(result => Run(new DemoSettings(
+            result.GetValue(quick), result.GetValue(output)!, result.GetValue(seed), result.GetValue(device),
+            result.GetValue(threads), result.GetValue(resume), result.GetValue(steps), result.GetValue(only) ?? []), Console.Out, new ConsoleProgress()));
+        return command;
+    }
+
+    public static int Run(DemoSettings settings, TextWriter output, IProgressReporter progress)
+    {
+        var torchDevice = TorchRuntime.Start(settings.Device, settings.Threads);
+        Directory.CreateDirectory(settings.Out);
+        var report = new HtmlReport("LabelFree demo");
+        report.Paragraph("Every pipeline below ran on real data bundled with LabelFree (data/README.md lists each file's origin and licence). " +
+                         (settings.Quick ? "This is a --quick run: short training, for a first look." : "Full-length run."));
+
+        if (settings.Runs(BrainAutoencoder))
+        {
+            var brain = BrainAutoencoderPipeline.Run(settings, torchDevice, report, progress);
+            output.WriteLine($"brain autoencoder: {brain.Steps} steps, validation MSE {brain.ValidationMse:G4}, PSNR {brain.MeanPsnr:F1} dB, SSIM {brain.MeanSsim:F3}");
+        }
+        if (settings.Runs(Anomaly))
+        {
+            var anomaly = AnomalyPipeline.Run(settings, torchDevice, report, progress);
+            output.WriteLine($"anomaly detection (StRegA): {anomaly.Cases} unseen brains with synthetic lesions, Dice {anomaly.Dice.Mean:F3}, AUROC {anomaly.Auroc.Mean:F3}, AP {anomaly.AveragePrecision.Mean:F3}");
+        }
+        if (settings.Runs(Gwas))
+        {
+            var gwas = GwasPipeline.Run(settings, report, progress);
+            output.WriteLine($"cis-eQTL scan: {gwas.Genes} genes, {gwas.Loci} independent loci ({gwas.CisLoci} cis), median lambda_GC {gwas.MedianLambda:F3}");
+        }
+
+        var reportPath = Path.Combine(settings.Out, "report.html");
+        report.Save(reportPath);
+        output.WriteLine($"report: {reportPath}");
+        return CommandLine.Ok;
+    }
+}
+
+/// <summary>The demo's options, as parsed.</summary>
+public sealed record DemoSettings(bool Quick, string Out, long Seed, ComputeDevice Device, int? Threads, bool Resume, long? Steps, IReadOnlyList<string> Only)
+{
+    /// <summary>Whether this run includes <paramref name="pipeline"/> (all do when --only is not given).</summary>
+    public bool Runs(string pipeline) => Only.Count == 0 || Only.Contains(pipeline);
+}

@@ -1,0 +1,35 @@
+using LabelFree.Core.Errors;
+
+namespace LabelFree.Data.Imaging;
+
+/// <summary>Brain masks: read from a file on the image's grid, or computed from a skull-stripped image.</summary>
+public static class BrainMask
+{
+    /// <summary>The mask file's non-zero voxels; it must share the image's grid.</summary>
+    public static bool[] Read(string path, NiftiImage image)
+    {
+        var mask = NiftiReader.Read(path);
+        if (!mask.Shape.Take(3).SequenceEqual(image.Shape.Take(3)))
+            throw new UserInputException($"{path}: mask is {string.Join("x", mask.Shape.Take(3))} voxels, the image is {string.Join("x", image.Shape.Take(3))}");
+        return mask.Data.Take(image.X * image.Y * image.Z).Select(v => v > 0).ToArray();
+    }
+
+    /// <summary>
+    /// For a skull-stripped image (background exactly 0, as brain extraction tools write it): the non-zero voxels.
+    /// Refuses an image that is not skull-stripped (under 20% of voxels are 0): give --mask for those.
+    /// </summary>
+    public static bool[] FromSkullStripped(NiftiImage image, string path)
+    {
+        var voxels = image.X * image.Y * image.Z;
+        var mask = new bool[voxels];
+        var zeros = 0;
+        for (var i = 0; i < voxels; i++)
+        {
+            mask[i] = image.Data[i] > 0;
+            if (image.Data[i] == 0) zeros++;
+        }
+        if (zeros < 0.2 * voxels)
+            throw new UserInputException($"{path}: the image does not look skull-stripped (only {100.0 * zeros / voxels:F0}% of voxels are 0); give its brain mask with --masks");
+        return mask;
+    }
+}

@@ -1,0 +1,62 @@
+using LabelFree.Core.Errors;
+using LabelFree.Data.Imaging;
+
+namespace LabelFree.Learning.Methods.Strega;
+
+/// <summary>
+/// StRegA's compact context-encoding VAE (Chatterjee et al., Computers in Biology and Medicine 2022; reference code
+/// soumickmj/StRegA, built on Zimmerer et al.'s ceVAE): encoder of 3x3 stride-2 convolutions (16/64/256/1024 channels,
+/// no bias, no normalisation, PReLU), a convolution whose kernel covers the last feature map to collapse it to 1x1 and
+/// give mean and log standard deviation of the latent, a decoder that expands the latent with a transposed
+/// convolution of the same kernel and then 4x4 stride-2 transposed convolutions back to the image (linear output).
+/// Loss: beta * KL + theta * L1 for the VAE pass; the context-encoding pass reconstructs the clean slice from one with
+/// 0 to 3 noise squares pasted in; total (1 - ce) * VAE + ce * CE.
+/// <para>Deviations from the reference, for a CPU budget and a clearer method:</para>
+/// <list type="bullet">
+/// <item>Input 112x96 axial slices at 2 mm (the reference uses 256x256 at 1 mm), and a latent of 256 (reference 1024):
+/// the reference's two 16x16 latent layers alone hold about 805M parameters.</item>
+/// <item>All drawn noise squares are pasted (the reference's loop keeps only the last one).</item>
+/// <item>Anomaly maps use the latent mean (no sampling), so they are deterministic; the reference samples at test time.</item>
+/// </list>
+/// </summary>
+public sealed record StregaConfig
+{
+    /// <summary>How scans become slices (saved with the model, so detection prepares scans exactly as training did).</summary>
+    public PreprocessingOptions Preprocessing { get; init; } = new();
+
+    /// <summary>How residuals become anomaly masks.</summary>
+    public PostprocessingOptions Postprocessing { get; init; } = new();
+
+    public int Height => Preprocessing.Height;
+    public int Width => Preprocessing.Width;
+    public int[] Channels { get; init; } = [16, 64, 256, 1024];
+    public int LatentDim { get; init; } = 256;
+    public double Beta { get; init; } = 0.01;
+    public double Theta { get; init; } = 1.0;
+    public double ContextFactor { get; init; } = 0.5;
+    public int MaxNoiseSquares { get; init; } = 3;
+    public double MaxSquareFraction { get; init; } = 0.5;
+
+    public StregaConfig Validate()
+    {
+        Preprocessing.Validate();
+        Postprocessing.Validate();
+        var factor = 1 << Channels.Length;
+        if (Channels.Length == 0 || Channels.Any(c => c < 1)) throw new UserInputException("strega channels: expected one or more positive numbers");
+        if (Height % factor != 0 || Width % factor != 0 || Height < factor || Width < factor)
+            throw new UserInputException($"strega height/width: expected multiples of {factor} for {Channels.Length} levels, got {Height}x{Width}");
+        if (LatentDim < 1) throw new UserInputException($"strega latent_dim: expected a positive number, got {LatentDim}");
+        if (Beta < 0 || Theta <= 0) throw new UserInputException($"strega beta/theta: expected beta >= 0 and theta > 0, got {Beta} and {Theta}");
+        if (ContextFactor is < 0 or > 1) throw new UserInputException($"strega context_factor: expected a number in [0, 1], got {ContextFactor}");
+        if (MaxNoiseSquares < 0 || MaxSquareFraction is <= 0 or > 1)
+            throw new UserInputException($"strega noise squares: expected max_noise_squares >= 0 and 0 < max_square_fraction <= 1, got {MaxNoiseSquares} and {MaxSquareFraction}");
+        return this;
+    }
+
+    public bool Equals(StregaConfig? other) =>
+        other is not null && Preprocessing == other.Preprocessing && Postprocessing == other.Postprocessing && Channels.SequenceEqual(other.Channels) && LatentDim == other.LatentDim
+        && Beta == other.Beta && Theta == other.Theta && ContextFactor == other.ContextFactor && MaxNoiseSquares == other.MaxNoiseSquares
+        && MaxSquareFraction == other.MaxSquareFraction;
+
+    public override int GetHashCode() => HashCode.Combine(Height, Width, Channels.Length, LatentDim, Beta, ContextFactor);
+}

@@ -1,0 +1,61 @@
+using System.Text.Json;
+using LabelFree.Data.Imaging;
+using LabelFree.TestKit;
+
+namespace LabelFree.Cli.Tests;
+
+[Trait(Category.Name, Category.Slow)]
+public class AnomalyCommandTests
+{
+    [Fact]
+    public void Train_detect_and_eval_run_end_to_end_and_write_their_files_on_the_input_grid()
+    {
+        using var folder = new TempFolder();
+        // A small skull-stripped "brain" at 2 mm, in LSA orientation like the ITK head, so preprocessing must reorient.
+        var data = new float[48 * 56 * 40];
+        for (var i = 0; i < data.Length; i++)
+        {
+            int x = i % 48, y = i / 48 % 56, z = i / (48 * 56);
+            var r = Math.Pow((x - 24) / 20.0, 2) + Math.Pow((y - 28) / 24.0, 2) + Math.Pow((z - 20) / 16.0, 2);
+            data[i] = r < 1 ? (float)(60 + 40 * Math.Sin(x / 3.0) * Math.Cos(y / 4.0)) : 0;
+        }
+        var scan = NiftiImage.Create([48, 56, 40], data, [2, 2, 2], [-2, 0, 0, 48, 0, 0, 2, -40, 0, 2, 0, -56, 0, 0, 0, 1]);
+        NiftiWriter.Write(folder["brain.nii.gz"], scan);
+
+        var train = LabelFreeProcess.Run(["anomaly", "train", "--data", folder["brain.nii.gz"], "--out", folder["run"], "--steps", "3", "--min-volumes", "2", "--threads", "2"]);
+        Assert.True(train.ExitCode == 0, train.Error);
+        Assert.True(File.Exists(Path.Combine(folder["run"], "model", "model.safetensors")));
+
+        var detect = LabelFreeProcess.Run(["anomaly", "detect", "--model", Path.Combine(folder["run"], "model"), "--input", folder["brain.nii.gz"], "--out", folder["detect"], "--threads", "2"]);
+        Assert.True(detect.ExitCode == 0, detect.Error);
+        var map = NiftiReader.Read(Path.Combine(folder["detect"], "anomaly_map.nii.gz"));
+        var mask = NiftiReader.Read(Path.Combine(folder["detect"], "anomaly_mask.nii.gz"));
+        Assert.Equal(scan.Shape, map.Shape);
+        Assert.Equal(scan.Affine, map.Affine.Select(v => Math.Round(v, 4)));
+        Assert.Equal(NiftiDatatype.UInt8, mask.Datatype);
+        Assert.True(File.Exists(Path.Combine(folder["detect"], "overlay.png")));
+
+        var eval = LabelFreeProcess.Run(["anomaly", "eval", "--model", Path.Combine(folder["run"], "model"), "--data", folder["brain.nii.gz"],
+            "--synthetic-lesions", "2", "--seed", "4", "--out", folder["eval"], "--threads", "2"]);
+        Assert.True(eval.ExitCode == 0, eval.Error);
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder["eval"], "metrics.json")));
+        Assert.Equal(2, metrics.RootElement.GetProperty("summary").GetProperty("cases").GetInt32());
+        var auroc = metrics.RootElement.GetProperty("summary").GetProperty("auroc").GetProperty("mean").GetDouble();
+        Assert.InRange(auroc, 0, 1);
+        Assert.Contains("AUROC", eval.Output);
+    }
+
+    [Fact]
+    public void A_missing_scan_or_a_scan_that_is_not_skull_stripped_is_one_line_and_exit_2()
+    {
+        using var folder = new TempFolder();
+        var missing = LabelFreeProcess.Run(["anomaly", "train", "--data", folder["nope.nii.gz"], "--out", folder["run"]]);
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Equal($"error: {folder["nope.nii.gz"]}: NIfTI file (--data) not found", missing.Error.Trim());
+
+        NiftiWriter.Write(folder["head.nii"], NiftiImage.Create([8, 8, 8], Enumerable.Repeat(5f, 512).ToArray()));
+        var unstripped = LabelFreeProcess.Run(["anomaly", "detect", "--model", folder["run"], "--input", folder["head.nii"], "--out", folder["d"]]);
+        Assert.Equal(2, unstripped.ExitCode);
+        Assert.Single(unstripped.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+}

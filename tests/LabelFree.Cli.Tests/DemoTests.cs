@@ -1,0 +1,62 @@
+using LabelFree.Core.Training;
+using LabelFree.TestKit;
+
+namespace LabelFree.Cli.Tests;
+
+[Trait(Category.Name, Category.Slow)]
+public class DemoTests
+{
+    private static readonly string[] Common = ["demo", "--threads", "2", "--seed", "3"];
+
+    [Fact]
+    public void Demo_writes_config_metrics_model_and_report()
+    {
+        using var folder = new TempFolder();
+        var result = LabelFreeProcess.Run([.. Common, "--quick", "--steps", "30", "--out", folder.Path]);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        foreach (var file in new[] { "config.json", "metrics.jsonl", "report.html", "summary.json", "reconstruction_metrics.tsv",
+                     "model/config.json", "model/model.safetensors", "model/meta.json", "figures/loss_curve.png", "figures/reconstructions.png" })
+            Assert.True(File.Exists(Path.Combine(folder.Path, file)), file);
+        Assert.Contains("\"seed\": 3", File.ReadAllText(Path.Combine(folder.Path, "config.json")));
+        Assert.Contains("data:image/png;base64,", File.ReadAllText(Path.Combine(folder.Path, "report.html")));
+        Assert.Contains("brain autoencoder: 30 steps", result.Output);
+        Assert.Contains("anomaly detection (StRegA): 3 unseen brains", result.Output);
+        Assert.Contains("cis-eQTL scan: 12 genes", result.Output);
+        foreach (var file in new[] { "gwas/loci.tsv", "gwas/figures/manhattan.png", "gwas/figures/qq.png", "anomaly/config.json", "anomaly/metrics.jsonl", "anomaly/metrics.json", "anomaly/model/model.safetensors", "anomaly/overlay_itk_head.png" })
+            Assert.True(File.Exists(Path.Combine(folder.Path, file)), file);
+    }
+
+    [Fact]
+    public void A_killed_demo_resumed_ends_with_the_same_loss_and_weights_as_an_uninterrupted_one()
+    {
+        using var folder = new TempFolder();
+        string[] run = [.. Common, "--steps", "150", "--only", "brain-autoencoder"];
+
+        var full = LabelFreeProcess.Run([.. run, "--out", folder["full"]]);
+        Assert.True(full.ExitCode == 0, full.Error);
+
+        // Start the same run, kill it (SIGKILL) as soon as its second checkpoint exists.
+        var checkpoint = Path.Combine(folder["killed"], "checkpoints", "step-00000050");
+        using (var process = LabelFreeProcess.Start([.. run, "--out", folder["killed"]]))
+        {
+            var deadline = DateTime.UtcNow.AddMinutes(3);
+            while (!Directory.Exists(checkpoint) && !process.HasExited && DateTime.UtcNow < deadline) Thread.Sleep(20);
+            Assert.False(process.HasExited, "the run finished before it could be killed");
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+        Assert.False(File.Exists(Path.Combine(folder["killed"], "report.html")));
+
+        var resumed = LabelFreeProcess.Run([.. run, "--out", folder["killed"], "--resume"]);
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+        Assert.Contains("resumed from", resumed.Error);
+
+        var fullMetrics = MetricsLog.Read(Path.Combine(folder["full"], MetricsLog.FileName));
+        var resumedMetrics = MetricsLog.Read(Path.Combine(folder["killed"], MetricsLog.FileName));
+        Assert.Equal(fullMetrics.Last(m => m.Phase == "train").Loss, resumedMetrics.Last(m => m.Phase == "train").Loss);
+        Assert.Equal(fullMetrics.Select(m => (m.Step, m.Phase, m.Loss)), resumedMetrics.Select(m => (m.Step, m.Phase, m.Loss)));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(folder["full"], "model", "model.safetensors")),
+            File.ReadAllBytes(Path.Combine(folder["killed"], "model", "model.safetensors")));
+    }
+}

@@ -1,0 +1,39 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace LabelFree.Cli.Tests;
+
+/// <summary>Runs the built labelfree program as a separate process, as a user would, and captures what it prints.</summary>
+public static class LabelFreeProcess
+{
+    public sealed record Result(int ExitCode, string Output, string Error);
+
+    private static string Program => Path.Combine(AppContext.BaseDirectory, "labelfree.dll");
+
+    public static Result Run(IEnumerable<string> args, IDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+    {
+        using var process = Start(args, environment);
+        var output = new StringBuilder();
+        var error = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) error.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(5)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"labelfree {string.Join(' ', args)} did not finish");
+        }
+        process.WaitForExit();
+        return new Result(process.ExitCode, output.ToString(), error.ToString());
+    }
+
+    public static Process Start(IEnumerable<string> args, IDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Program);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
+        return Process.Start(start)!;
+    }
+}

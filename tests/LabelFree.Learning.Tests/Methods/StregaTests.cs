@@ -1,0 +1,130 @@
+using LabelFree.Core.Randomness;
+using LabelFree.Core.Training;
+using LabelFree.Data.Imaging;
+using LabelFree.Learning.Methods.Strega;
+using LabelFree.TestKit;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LabelFree.Learning.Tests.Methods;
+
+/// <summary>The method contract for StRegA, on a small configuration: shapes, a falling finite loss, save/load, no leak.</summary>
+public class StregaTests
+{
+    private static readonly StregaConfig Tiny = new()
+    {
+        Preprocessing = new PreprocessingOptions(Height: 16, Width: 16),
+        Channels = [4, 8],
+        LatentDim = 8,
+    };
+
+    [Fact]
+    public void Encoder_collapses_to_a_1x1_latent_and_the_decoder_restores_the_image_size()
+    {
+        _ = TestTorch.Cpu;
+        using var scope = NewDisposeScope();
+        using var net = new CeVaeNet(Tiny);
+        var (mean, logStd) = net.call(rand(3, 1, 16, 16));
+        Assert.Equal([3L, 8, 1, 1], mean.shape);
+        Assert.Equal([3L, 8, 1, 1], logStd.shape);
+        Assert.Equal([3L, 1, 16, 16], net.Decode(mean).shape);
+    }
+
+    [Fact]
+    public void Kl_is_zero_for_the_standard_normal_and_positive_otherwise()
+    {
+        _ = TestTorch.Cpu;
+        using var scope = NewDisposeScope();
+        Assert.Equal(0f, Strega.KlToStandardNormal(zeros(2, 4), zeros(2, 4)).item<float>(), 6);
+        // KL(N(1, 1) || N(0, 1)) = 0.5 per dimension.
+        Assert.Equal(0.5f, Strega.KlToStandardNormal(ones(2, 4), zeros(2, 4)).item<float>(), 6);
+    }
+
+    [Fact]
+    public void Context_encoding_pastes_at_most_the_configured_squares_and_keeps_the_clean_batch()
+    {
+        _ = TestTorch.Cpu;
+        using var scope = NewDisposeScope();
+        // A ramp from 0 to 1: the noise value is drawn between the batch's minimum and maximum, as in the reference.
+        var slices = Enumerable.Range(0, 8).Select(i => Enumerable.Range(0, 256).Select(p => p / 255f).ToArray()).ToList();
+        var source = new ContextEncodingBatches(new SliceDataset(slices, 16, 16, TestTorch.Cpu), Tiny);
+
+        var a = source.Load([0, 1, 2, 3, 4, 5, 6, 7], Rng.For(1, "augment", 0));
+        var b = source.Load([0, 1, 2, 3, 4, 5, 6, 7], Rng.For(1, "augment", 0));
+
+        Assert.True(a.Clean[0, 0].flatten().equal(tensor(slices[0])).all().item<bool>());
+        Assert.True(a.Noisy.equal(b.Noisy).all().item<bool>());
+        Assert.True(a.Noisy.ne(a.Clean).any().item<bool>());
+        // Every changed pixel lies in at most 3 squares of side <= 8 per slice: at most 3 * 64 pixels.
+        var changed = a.Noisy.ne(a.Clean).sum(dim: [1, 2, 3]).data<long>().ToArray();
+        Assert.All(changed, c => Assert.InRange(c, 0, 3 * 64));
+    }
+
+    [Fact]
+    [Trait(Category.Name, Category.Slow)]
+    public void Loss_is_finite_and_falls_and_save_load_keep_the_outputs()
+    {
+        var device = TestTorch.Cpu;
+        using var folder = new TempFolder();
+        var slices = Blobs(16);
+        using var model = Strega.Create(Tiny, seed: 1, device);
+        var before = Reconstruction(model, slices);
+
+        var result = model.Fit(new SliceDataset(slices, 16, 16, device), null, new TrainerOptions { MaxSteps = 150, BatchSize = 8, LearningRate = 3e-3 }, null);
+
+        Assert.True(double.IsFinite(result.FinalLoss));
+        var after = Reconstruction(model, slices);
+        Assert.True(after < before / 2, $"L1 went from {before} to {after}");
+        model.Save(folder.Path, seed: 1, step: result.Steps);
+        using var loaded = Strega.Load(folder.Path, device);
+        Assert.Equal(model.Reconstruct(slices), loaded.Reconstruct(slices));
+    }
+
+    [Fact]
+    public void Training_steps_leak_no_tensors()
+    {
+        var device = TestTorch.Cpu;
+        using var model = Strega.Create(Tiny, seed: 2, device);
+        var data = new SliceDataset(Blobs(8), 16, 16, device);
+        model.Fit(data, null, new TrainerOptions { MaxSteps = 2, BatchSize = 4 }, null);
+        var before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        model.Fit(data, null, new TrainerOptions { MaxSteps = 2, BatchSize = 4 }, null);
+        Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
+    [Fact]
+    public void Postprocessing_keeps_a_large_dark_anomaly_and_drops_specks_and_the_outside()
+    {
+        // 32x32x2 grid at 1 mm, min area 16 mm²: a 6x6 anomaly survives, a 2x2 speck does not.
+        int[] shape = [32, 32, 2];
+        var n = 32 * 32 * 2;
+        var input = Enumerable.Repeat(0.6f, n).ToArray();
+        var reconstruction = Enumerable.Repeat(0.6f, n).ToArray();
+        var brain = Enumerable.Range(0, n).Select(i => i % 32 < 28).ToArray();
+        for (var y = 10; y < 16; y++) for (var x = 10; x < 16; x++) input[y * 32 + x] = 0.1f;  // darker than expected
+        for (var y = 2; y < 4; y++) for (var x = 2; x < 4; x++) input[y * 32 + x] = 0.1f;
+        for (var y = 20; y < 26; y++) for (var x = 29; x < 32; x++) input[y * 32 + x] = 0.1f;  // outside the brain
+
+        var maps = AnomalyPostprocessing.Apply(input, reconstruction, brain, shape, spacing: 1, new PostprocessingOptions(MinAreaMm2: 16));
+
+        var detected = Enumerable.Range(0, n).Where(i => maps.Mask[i]).ToList();
+        Assert.Equal(36, detected.Count);
+        Assert.All(detected, i => Assert.InRange(i % 32, 10, 15));
+        Assert.Equal(0.5f, maps.Score[12 * 32 + 12], 5);
+        Assert.Equal(0f, maps.Score[22 * 32 + 30]);
+    }
+
+    private static double Reconstruction(Strega model, List<float[]> slices) =>
+        slices.Zip(model.Reconstruct(slices), (a, b) => a.Zip(b, (x, y) => Math.Abs(x - y)).Average()).Average();
+
+    private static List<float[]> Blobs(int count) => Enumerable.Range(0, count).Select(i =>
+    {
+        var rng = new Rng((ulong)i);
+        double cx = rng.Uniform(5, 11), cy = rng.Uniform(5, 11), r = rng.Uniform(3, 5);
+        var image = new float[256];
+        for (var y = 0; y < 16; y++)
+            for (var x = 0; x < 16; x++)
+                image[y * 16 + x] = (x - cx) * (x - cx) + (y - cy) * (y - cy) < r * r ? 0.9f : 0.1f;
+        return image;
+    }).ToList();
+}
