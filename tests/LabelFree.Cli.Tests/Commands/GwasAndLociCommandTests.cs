@@ -65,6 +65,21 @@ public sealed class GwasAndLociCommandTests
     }
 
     [Fact]
+    public void A_missing_or_malformed_association_file_is_a_user_error()
+    {
+        using var temp = new TempFolder();
+        File.WriteAllText(temp["bad.glm.linear"], "#CHROM\tPOS\tID\tP\n1\t10\trs1\tlow\n");
+
+        var missing = Assert.Throws<UserInputException>(() =>
+            LociCommand.Run(new LociCommand.Settings([temp["none.glm.linear"]], Bfile, temp["l.tsv"]), TextWriter.Null, SilentProgress.Instance));
+        var malformed = Assert.Throws<UserInputException>(() =>
+            LociCommand.Run(new LociCommand.Settings([temp["bad.glm.linear"], temp["bad.glm.linear"]], Bfile, temp["l.tsv"]), TextWriter.Null, SilentProgress.Instance));
+
+        Assert.Contains("not found", missing.Message);
+        Assert.Contains("'low' is not a number", malformed.Message);
+    }
+
+    [Fact]
     public void The_commands_parse_their_options()
     {
         var gwas = GwasCommand.Create().Parse("--bfile b --pheno p.txt --pheno-name a,b --out o --threads 3");
