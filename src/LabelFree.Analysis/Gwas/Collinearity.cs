@@ -39,6 +39,9 @@ public sealed class Collinearity
         }
     }
 
+    /// <summary>R = Q'C (k x k, upper triangular): C's columns in Q's coordinates.</summary>
+    public ReadOnlySpan<double> R => _r;
+
     /// <summary>The check for one variant; <paramref name="qsRows"/> holds Q's rows at the missing samples (s x k).</summary>
     public GlmError Check(ReadOnlySpan<double> qx, double n, double sumX, double sst, ReadOnlySpan<double> qsRows, int missing, double maxCorr, double maxVif)
     {

@@ -10,7 +10,8 @@ public sealed record GlmVariant(string Chrom, int Position, string Id, string Re
 /// <summary>
 /// Writes one PREFIX.&lt;phenotype&gt;.glm.linear[.gz] per phenotype, with the columns and number formatting of
 /// <c>plink2 --glm hide-covar cols=+a1freq</c> (2.00a3.5): #CHROM POS ID REF ALT A1 A1_FREQ TEST OBS_CT BETA SE T_STAT
-/// P ERRCODE. Files appear only on <see cref="Commit"/>; phenotypes are formatted in parallel.
+/// P ERRCODE; when the scan estimated covariate rows, each ADD row is followed by one row per covariate as in
+/// <c>plink2 --glm cols=+a1freq</c>. Files appear only on <see cref="Commit"/>; phenotypes are formatted in parallel.
 /// </summary>
 public sealed class GlmLinearWriter : IDisposable
 {
@@ -45,11 +46,42 @@ public sealed class GlmLinearWriter : IDisposable
             var (g, index) = _where[p];
             var result = block.Groups[g];
             line.Clear();
-            for (var v = 0; v < block.Count; v++) AppendLine(line, prefixes[g][v], result, index, v, block.ReportsA2(v) ? -1 : 1);
+            for (var v = 0; v < block.Count; v++)
+            {
+                AppendLine(line, prefixes[g][v], result, index, v, block.ReportsA2(v) ? -1 : 1);
+                if (result.CovariateBeta is not null) AppendCovariateLines(line, prefixes[g][v], result, index, v);
+            }
             _outputs[p].Write(line.Written);
             return line;
         }, _ => { });
     }
+
+    // plink2's rows after ADD without hide-covar: one per covariate, TEST = its name, same OBS_CT and df.
+    private static void AppendCovariateLines(Utf8Line line, byte[] prefix, GroupBlockResult result, int index, int v)
+    {
+        var names = result.Group.CovariateEffects.Names;
+        var error = result.Error[v];
+        if (error == GlmError.None && double.IsNaN(result.Se[index][v])) error = GlmError.InvalidResult;
+        for (var j = 0; j < names.Count; j++)
+        {
+            line.Append(prefix.AsSpan(0, prefix.Length - ObsCountSuffixLength(result, v))).Append(Encoding.UTF8.GetBytes(names[j])).Append((byte)'\t')
+                .Append(result.ObsCount[v]).Append((byte)'\t');
+            if (error != GlmError.None)
+            {
+                line.Append("NA\tNA\tNA\tNA\t"u8).Append(Encoding.ASCII.GetBytes(error.Name())).Append((byte)'\n');
+                continue;
+            }
+            var beta = result.CovariateBeta![index][j][v];
+            var se = result.CovariateSe![index][j][v];
+            var t = beta / se;
+            line.AppendG6(beta).Append((byte)'\t').AppendG6(se).Append((byte)'\t').AppendG6(t).Append((byte)'\t')
+                .AppendFromLn(StudentT.LnTwoSidedP(t, result.DegreesOfFreedom(v))).Append("\t.\n"u8);
+        }
+    }
+
+    // Bytes of "ADD\t<OBS_CT>\t" at the end of a prefix.
+    private static int ObsCountSuffixLength(GroupBlockResult result, int v) =>
+        4 + result.ObsCount[v].ToString(System.Globalization.CultureInfo.InvariantCulture).Length + 1;
 
     // #CHROM POS ID REF ALT A1 A1_FREQ TEST OBS_CT, each followed by a tab.
     private static byte[] Prefix(GwasBlock block, GroupBlockResult result, GlmVariant variant, int v)

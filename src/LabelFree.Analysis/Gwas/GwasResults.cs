@@ -14,7 +14,7 @@ public enum GlmError : byte
 }
 
 /// <summary>Results of one phenotype group for a block of variants; arrays are indexed by variant within the block.</summary>
-public sealed class GroupBlockResult(PhenotypeGroup group, int count)
+public sealed class GroupBlockResult(PhenotypeGroup group, int count, bool covariateRows = false)
 {
     public PhenotypeGroup Group { get; } = group;
 
@@ -32,8 +32,17 @@ public sealed class GroupBlockResult(PhenotypeGroup group, int count)
 
     public double[][] Se { get; } = NewRows(group.Phenotypes.Length, count);
 
+    /// <summary>With covariate rows: [phenotype in group][covariate][variant] coefficients of the covariates in the same
+    /// regression (no intercept), as plink2 prints without hide-covar; null otherwise.</summary>
+    public double[][][]? CovariateBeta { get; } = covariateRows ? NewCube(group.Phenotypes.Length, group.BasisSize - 1, count) : null;
+
+    public double[][][]? CovariateSe { get; } = covariateRows ? NewCube(group.Phenotypes.Length, group.BasisSize - 1, count) : null;
+
     /// <summary>Residual degrees of freedom: observations minus predictors (intercept, covariates, genotype).</summary>
     public int DegreesOfFreedom(int variant) => ObsCount[variant] - Group.Predictors;
+
+    private static double[][][] NewCube(int phenotypes, int covariates, int count) =>
+        Enumerable.Range(0, phenotypes).Select(_ => NewRows(covariates, count)).ToArray();
 
     private static double[][] NewRows(int rows, int count)
     {

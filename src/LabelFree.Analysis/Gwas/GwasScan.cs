@@ -3,8 +3,9 @@ using LabelFree.Core.Progress;
 namespace LabelFree.Analysis.Gwas;
 
 /// <summary>Settings of a scan. <see cref="MaxVif"/> is plink2's --vif default; <see cref="BlockVariants"/> 0 means
-/// <see cref="GwasScan.DefaultBlockSize"/>.</summary>
-public sealed record GwasOptions(int Threads = 2, double MaxVif = 50, int BlockVariants = 0)
+/// <see cref="GwasScan.DefaultBlockSize"/>; <see cref="CovariateRows"/> also estimates the covariates' coefficients
+/// (plink2's output without hide-covar).</summary>
+public sealed record GwasOptions(int Threads = 2, double MaxVif = 50, int BlockVariants = 0, bool CovariateRows = false)
 {
 
     public void Validate()
@@ -52,7 +53,7 @@ public static class GwasScan
                 if (!workspaces.TryTake(out var ws)) ws = new Workspace(n, blockSize, genotypes.BytesPerVariant, groups, founders);
                 var first = (long)(b0 + j) * blockSize;
                 var rows = (int)Math.Min(blockSize, genotypes.VariantCount - first);
-                results[j] = ws.Process(genotypes, groups, first, rows, options.MaxVif);
+                results[j] = ws.Process(genotypes, groups, first, rows, options);
                 workspaces.Add(ws);
             });
             sinking.GetAwaiter().GetResult();
@@ -99,7 +100,7 @@ public static class GwasScan
             _rightHandSides = groups.Select(g => (g.Z, g.Panels)).ToArray();
         }
 
-        public GwasBlock Process(PackedGenotypes genotypes, IReadOnlyList<PhenotypeGroup> groups, long first, int rows, double maxVif)
+        public GwasBlock Process(PackedGenotypes genotypes, IReadOnlyList<PhenotypeGroup> groups, long first, int rows, GwasOptions options)
         {
             var bytes = genotypes.BytesPerVariant;
             genotypes.Read(first, rows, _packed.AsSpan(0, rows * bytes));
@@ -119,14 +120,14 @@ public static class GwasScan
             for (var g = 0; g < groups.Count; g++)
             {
                 var group = groups[g];
-                var result = new GroupBlockResult(group, rows);
+                var result = new GroupBlockResult(group, rows, options.CovariateRows);
                 var width = group.Panels * BlockProduct.Width;
                 for (var v = 0; v < rows; v++)
                 {
                     var record = _packed.AsSpan(v * bytes, bytes);
                     var xx = GenotypeCounts.Count(record, _memberMasks[g] ?? _allMask).SumOfSquares;
                     var missing = group.Members is null ? _missing[v] : InGroup(_missing[v], group.Members);
-                    VariantRegression.Solve(group, _c[g].AsSpan(v * width, width), xx, missing, v, result, maxVif);
+                    VariantRegression.Solve(group, _c[g].AsSpan(v * width, width), xx, missing, v, result, options.MaxVif);
                 }
                 results[g] = result;
             }

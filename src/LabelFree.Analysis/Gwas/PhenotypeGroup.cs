@@ -10,9 +10,10 @@ namespace LabelFree.Analysis.Gwas;
 public sealed class PhenotypeGroup
 {
     private PhenotypeGroup(int[] phenotypes, int[]? members, int sampleCount, int basisSize, double[] z, double[] residualSsq, int totalSamples,
-        Collinearity collinearity)
+        Collinearity collinearity, CovariateEffects covariateEffects)
     {
         Collinearity = collinearity;
+        CovariateEffects = covariateEffects;
         Phenotypes = phenotypes;
         Members = members;
         SampleCount = sampleCount;
@@ -48,6 +49,9 @@ public sealed class PhenotypeGroup
     /// <summary>plink2's correlation and VIF checks of the genotype against the covariates.</summary>
     public Collinearity Collinearity { get; }
 
+    /// <summary>For the covariate rows of plink2's default output.</summary>
+    public CovariateEffects CovariateEffects { get; }
+
     /// <summary>Predictors in each regression (intercept, covariates, genotype), as plink2 counts them for df.</summary>
     public int Predictors => BasisSize + 1;
 
@@ -82,6 +86,7 @@ public sealed class PhenotypeGroup
 
         var basis = new List<double[]>();
         var kept = new List<double[]>();
+        var keptNames = new List<string>();
         var intercept = new double[n];
         foreach (var i in samples) intercept[i] = 1;
         kept.Add((double[])intercept.Clone());
@@ -91,7 +96,11 @@ public sealed class PhenotypeGroup
             var column = new double[n];
             foreach (var i in samples) column[i] = covariates[c][i];
             var raw = (double[])column.Clone();
-            if (AddIfIndependent(basis, column)) kept.Add(raw);
+            if (AddIfIndependent(basis, column))
+            {
+                kept.Add(raw);
+                keptNames.Add(covariateNames[c]);
+            }
             else note($"covariate '{covariateNames[c]}' is constant or collinear with earlier covariates among the samples of {label}; left out");
         }
         if (samples.Length <= basis.Count + 1)
@@ -99,11 +108,13 @@ public sealed class PhenotypeGroup
 
         var residuals = new List<double[]>();
         var ssq = new double[members.Length];
+        var theta = new double[members.Length][];
         for (var k = 0; k < members.Length; k++)
         {
             var y = new double[n];
             foreach (var i in samples) y[i] = phenotypes[members[k]][i];
             var raw = Dot(y, y);
+            theta[k] = basis.Select(q => Dot(q, y)).ToArray();
             Orthogonalise(basis, y);
             Orthogonalise(basis, y);
             ssq[k] = Dot(y, y);
@@ -112,8 +123,9 @@ public sealed class PhenotypeGroup
             residuals.Add(y);
         }
         var z = BlockProduct.Pack([.. residuals, .. basis], n);
+        var collinearity = new Collinearity(basis, kept, samples.Length);
         return new PhenotypeGroup(members, samples.Length == n ? null : samples, samples.Length, basis.Count, z, ssq, n,
-            new Collinearity(basis, kept, samples.Length));
+            collinearity, new CovariateEffects(keptNames, collinearity.R.ToArray(), basis.Count, theta));
     }
 
     // Modified Gram-Schmidt, applied twice; a column whose remainder is negligible is collinear.

@@ -2,7 +2,8 @@ namespace LabelFree.Analysis.Gwas;
 
 /// <summary>
 /// Two-sided p-values of Student's t as natural logarithms, so that p below 1e-308 still prints (plink2 does the same).
-/// p = I_x(df/2, 1/2) with x = df / (df + t^2), the regularised incomplete beta function by its continued fraction.
+/// p = I_x(df/2, 1/2) with x = df / (df + t^2), the regularised incomplete beta function: by its continued fraction
+/// for large |t|, by the hypergeometric series of the symmetric form otherwise.
 /// </summary>
 public static class StudentT
 {
@@ -21,9 +22,23 @@ public static class StudentT
         var lnBeta = LnBeta(a);
         if (x < (a + 1) / (a + b + 2))
             return a * lnX + b * ln1mX - lnBeta - Math.Log(a) + Math.Log(ContinuedFraction(a, b, x));
-        // Symmetry: I_x(a, b) = 1 - I_{1-x}(b, a).
-        var q = Math.Exp(b * ln1mX + a * lnX - lnBeta - Math.Log(b)) * ContinuedFraction(b, a, t2 / (df + t2));
+        // Symmetry: I_x(a, b) = 1 - I_{1-x}(b, a); here (a + b)(1 - x) <= 1.5, where the hypergeometric series
+        // converges in a few terms and is cheaper than the continued fraction.
+        var q = Math.Exp(b * ln1mX + a * lnX - lnBeta - Math.Log(b)) * HypergeometricSeries(a + b, b + 1, t2 / (df + t2));
         return q < 1 ? Math.Log(1 - q) : double.NaN;
+    }
+
+    // 2F1(c, 1; d; y) = sum over n of (c)_n / (d)_n y^n, for I_y(b, a) = y^b (1-y)^a / (b B) 2F1(a + b, 1; b + 1; y).
+    private static double HypergeometricSeries(double c, double d, double y)
+    {
+        double sum = 1, term = 1;
+        for (var n = 0; n < 10_000; n++)
+        {
+            term *= (c + n) / (d + n) * y;
+            sum += term;
+            if (term < 1e-17 * sum) break;
+        }
+        return sum;
     }
 
     // ln(1 + u) without losing u's digits when u is tiny (Goldberg's trick).

@@ -27,7 +27,7 @@ public static class VariantRegression
 
         var singular = false;
         double sxx;
-        double[]? ux = null, w = null, ySsqMissing = null, qs = null;
+        double[]? ux = null, w = null, ySsqMissing = null, qs = null, l = null;
         if (s == 0)
         {
             sxx = xx;
@@ -36,7 +36,7 @@ public static class VariantRegression
         else
         {
             // G = I - Q_S'Q_S, factored as L L'.
-            var l = new double[k * k];
+            l = new double[k * k];
             for (var a = 0; a < k; a++) l[a * k + a] = 1;
             qs = new double[s * k];
             for (var i = 0; i < s; i++)
@@ -105,6 +105,74 @@ public static class VariantRegression
             result.Beta[p][v] = beta;
             result.Se[p][v] = se > 0 ? se : double.NaN;
         }
+        if (result.CovariateBeta is not null) SolveCovariates(group, qx, sxx, l, ux, w, error, v, result);
+    }
+
+    // The covariates' coefficients and standard errors in each phenotype's regression (see CovariateEffects).
+    private static void SolveCovariates(PhenotypeGroup group, ReadOnlySpan<double> qx, double sxx, double[]? l, double[]? ux, double[]? w,
+        GlmError error, int v, GroupBlockResult result)
+    {
+        var effects = group.CovariateEffects;
+        var k = group.BasisSize;
+        var phenos = group.Phenotypes.Length;
+        if (error != GlmError.None)
+        {
+            for (var p = 0; p < phenos; p++)
+                for (var j = 1; j < k; j++)
+                {
+                    result.CovariateBeta![p][j - 1][v] = double.NaN;
+                    result.CovariateSe![p][j - 1][v] = double.NaN;
+                }
+            return;
+        }
+        // G^-1 Q'x, and w_j G^-1 w_j' per covariate (G = I without missing genotypes).
+        var gqx = ux is null ? qx.ToArray() : BackwardSolve(l!, k, (double[])ux.Clone());
+        var rowTerm = new double[k];
+        var wg = new double[k];
+        for (var j = 1; j < k; j++)
+        {
+            if (l is null) rowTerm[j] = effects.RowSsq[j];
+            else
+            {
+                var z = effects.W.AsSpan(j * k, k).ToArray();
+                ForwardSolve(l, k, z);
+                foreach (var e in z) rowTerm[j] += e * e;
+            }
+            for (var i = 0; i < k; i++) wg[j] += effects.W[j * k + i] * gqx[i];
+        }
+        var gb = new double[k];
+        for (var p = 0; p < phenos; p++)
+        {
+            var beta = result.Beta[p][v];
+            var se = result.Se[p][v];
+            var sigma2 = se * se * sxx;
+            if (w is null) Array.Clear(gb);
+            else
+            {
+                w.AsSpan(p * k, k).CopyTo(gb);
+                BackwardSolve(l!, k, gb);
+            }
+            var theta = effects.Theta[p];
+            for (var j = 1; j < k; j++)
+            {
+                var delta = -wg[j] * beta;
+                for (var i = 0; i < k; i++) delta += effects.W[j * k + i] * (theta[i] + gb[i]);
+                result.CovariateBeta![p][j - 1][v] = delta;
+                result.CovariateSe![p][j - 1][v] = Math.Sqrt(sigma2 * (rowTerm[j] + wg[j] * wg[j] / sxx));
+            }
+        }
+    }
+
+    // Solves L' z = b in place (L lower triangular, row-major) and returns b.
+    private static double[] BackwardSolve(double[] l, int k, double[] b)
+    {
+        for (var i = k - 1; i >= 0; i--)
+        {
+            var e = b[i];
+            for (var m = i + 1; m < k; m++) e -= l[m * k + i] * b[m];
+            b[i] = e / l[i * k + i];
+        }
+        return b;
     }
 
     /// <summary>Sum of squares of <paramref name="x"/>, vectorised.</summary>

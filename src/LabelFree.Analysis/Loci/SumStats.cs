@@ -12,7 +12,8 @@ public sealed record SumStats(string Phenotype, IReadOnlyList<Association> Rows)
 
 /// <summary>
 /// Reads plink2-style association files (.glm.linear, .glm.logistic, optionally .gz): the columns #CHROM, POS, ID and P
-/// are needed; rows with P = NA are skipped. Only rows with P &lt;= <c>maxP</c> are kept, which is all clumping uses.
+/// are needed; rows with P = NA, and covariate rows (TEST other than ADD), are skipped. Only rows with
+/// P &lt;= <c>maxP</c> are kept, which is all clumping uses.
 /// </summary>
 public static class SumStatsReader
 {
@@ -26,6 +27,7 @@ public static class SumStatsReader
         int Column(string name) => Array.IndexOf(header, name) is var i and >= 0 ? i
             : throw new UserInputException($"{path}: no {name} column (expected plink2 --glm output with #CHROM, POS, ID, P)");
         int chrom = Column("#CHROM"), pos = Column("POS"), id = Column("ID"), p = Column("P");
+        var test = Array.IndexOf(header, "TEST");   // with covariate rows, only the genotype's (ADD) rows count
         var rows = new List<Association>();
         var line = 1;
         Span<Range> fields = stackalloc Range[header.Length + 1];
@@ -36,6 +38,7 @@ public static class SumStatsReader
             if (span.Split(fields, '\t') != header.Length)
                 throw new UserInputException($"{path}: line {line} does not have the header's {header.Length} fields");
             // Most rows fail the p-value filter: parse P first and the rest only for the rows kept.
+            if (test >= 0 && span[fields[test]] is not "ADD") continue;
             var pText = span[fields[p]];
             if (pText is "NA") continue;
             if (!double.TryParse(pText, NumberStyles.Float, CultureInfo.InvariantCulture, out var pValue))

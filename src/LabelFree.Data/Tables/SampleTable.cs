@@ -13,8 +13,8 @@ public sealed record SampleTable(string Path, IReadOnlyList<string> Names, doubl
 
 /// <summary>
 /// Reads PLINK 2 style sample tables (--pheno, --covar): a header <c>#FID IID ...</c>, <c>#IID ...</c> or plain
-/// <c>FID IID ...</c> (an optional SID column after IID is skipped), whitespace-separated, optionally gzipped.
-/// NA, nan, -9 and empty fields are missing. Rows are matched to the .fam by IID, and by FID too when the file has it.
+/// <c>FID IID ...</c> (an optional SID column after IID is skipped), tab- or space-separated, optionally gzipped.
+/// NA, nan, -9 and empty fields (between tabs) are missing. Rows are matched to the .fam by IID, and by FID too when the file has it.
 /// </summary>
 public static class SampleTableReader
 {
@@ -26,7 +26,7 @@ public static class SampleTableReader
         var header = reader.ReadLine() ?? throw new UserInputException($"{path}: empty file");
         var headerFields = Split(header);
         var (hasFid, idColumns, allNames) = ParseHeader(path, headerFields);
-        var names = select is { Count: > 0 } ? select : allNames;
+        var names = select is { Count: > 0 } ? ExpandRanges(select, allNames) : allNames;
         var source = names.Select(name => allNames.ToList().IndexOf(name) is var k && k >= 0 ? k
             : throw new UserInputException($"{path}: no column '{name}' (columns: {string.Join(", ", allNames.Take(10))}{(allNames.Count > 10 ? ", ..." : "")})")).ToArray();
         var byId = Index(samples, hasFid);
@@ -61,6 +61,30 @@ public static class SampleTableReader
                 values[c][sample] = ParseValue(path, lineNumber, names[c], f[idColumns + source[c]]);
         }
         return new SampleTable(path, names.ToArray(), values, unmatched);
+    }
+
+    /// <summary>plink2's column ranges: "A-B" (not itself a column) means the columns from A to B in file order.</summary>
+    private static IReadOnlyList<string> ExpandRanges(IReadOnlyList<string> select, IReadOnlyList<string> columns)
+    {
+        var expanded = new List<string>();
+        foreach (var name in select)
+        {
+            var range = columns.Contains(name) ? null : FindRange(name, columns);
+            if (range is { } r) expanded.AddRange(columns.Skip(r.From).Take(r.To - r.From + 1));
+            else expanded.Add(name);
+        }
+        return expanded;
+    }
+
+    private static (int From, int To)? FindRange(string name, IReadOnlyList<string> columns)
+    {
+        for (var dash = name.IndexOf('-'); dash > 0; dash = name.IndexOf('-', dash + 1))
+        {
+            var from = columns.ToList().IndexOf(name[..dash]);
+            var to = columns.ToList().IndexOf(name[(dash + 1)..]);
+            if (from >= 0 && to >= from) return (from, to);
+        }
+        return null;
     }
 
     private static (bool HasFid, int IdColumns, IReadOnlyList<string> Names) ParseHeader(string path, string[] f)
@@ -112,7 +136,10 @@ public static class SampleTableReader
         throw new UserInputException($"{path}: line {lineNumber}, column '{column}': '{text}' is not a number (use NA for missing)");
     }
 
-    private static string[] Split(string line) => line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+    // Tab-separated lines keep empty fields (missing values); other lines split on runs of spaces.
+    private static string[] Split(string line) => line.Contains('\t')
+        ? line.TrimEnd('\r').Split('\t').Select(f => f.Trim(' ')).ToArray()
+        : line.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static StreamReader Open(string path)
     {

@@ -33,6 +33,29 @@ public sealed class GwasScanTests
                     }
     }
 
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.05)]
+    public void Covariate_rows_match_ordinary_least_squares(double missingGenotypes)
+    {
+        using var temp = new TempFolder();
+        var study = new SyntheticStudy(samples: 150, variants: 20, phenotypes: 2, covariates: 3, missingGenotypes, 0.1, seed: 9);
+        study.Write(temp["s"]);
+
+        foreach (var block in study.Scan(temp["s"], covariateRows: true))
+            foreach (var group in block.Groups)
+                for (var k = 0; k < group.Group.Phenotypes.Length; k++)
+                    for (var v = 0; v < block.Count; v++)
+                    {
+                        var (beta, se, _) = study.DirectOlsAll(group.Group.Phenotypes[k], (int)block.First + v);
+                        for (var c = 0; c < 3; c++)
+                        {
+                            Assert.Equal(beta[c + 1], group.CovariateBeta![k][c][v], Math.Abs(beta[c + 1]) * 1e-9 + 1e-12);
+                            Assert.Equal(se[c + 1], group.CovariateSe![k][c][v], se[c + 1] * 1e-9);
+                        }
+                    }
+    }
+
     [Fact]
     public void A_variant_without_variation_is_reported_as_plink2_does()
     {

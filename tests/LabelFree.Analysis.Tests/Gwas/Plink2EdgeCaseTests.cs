@@ -10,8 +10,10 @@ public sealed class Plink2EdgeCaseTests
 {
     private static readonly string Fixtures = Path.Combine(AppContext.BaseDirectory, "Fixtures", "glm-edge");
 
-    [Fact]
-    public void Constant_collinear_and_sparse_variants_are_reported_exactly_as_plink2_does()
+    [Theory]
+    [InlineData(false, "plink2.y.glm.linear")]          // --glm hide-covar cols=+a1freq
+    [InlineData(true, "plink2.default.y.glm.linear")]   // --glm cols=+a1freq: covariate rows too
+    public void Constant_collinear_and_sparse_variants_are_reported_exactly_as_plink2_does(bool covariateRows, string expected)
     {
         using var temp = new TempFolder();
         using var fileset = PlinkFileset.Open(Path.Combine(Fixtures, "edge"));
@@ -21,11 +23,11 @@ public sealed class Plink2EdgeCaseTests
         var variants = fileset.Variants().Select(v => new GlmVariant(v.Chrom, v.Position, v.Id, v.Allele2, v.Allele1)).ToArray();
         using (var writer = new GlmLinearWriter(temp["lf"], pheno.Names, groups, gzip: false, threads: 1))
         {
-            GwasScan.Run(new PackedGenotypes(fileset.Samples.Count, fileset.VariantCount, fileset.Bed.ReadPacked), groups, new GwasOptions(1),
+            GwasScan.Run(new PackedGenotypes(fileset.Samples.Count, fileset.VariantCount, fileset.Bed.ReadPacked), groups, new GwasOptions(1, CovariateRows: covariateRows),
                 block => writer.Write(block, variants[(int)block.First..((int)block.First + block.Count)]));
             writer.Commit();
         }
 
-        Assert.Equal(File.ReadAllLines(Path.Combine(Fixtures, "plink2.y.glm.linear")), File.ReadAllLines(temp["lf.y.glm.linear"]));
+        Assert.Equal(File.ReadAllLines(Path.Combine(Fixtures, expected)), File.ReadAllLines(temp["lf.y.glm.linear"]));
     }
 }

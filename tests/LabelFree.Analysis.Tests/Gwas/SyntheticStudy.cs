@@ -52,18 +52,25 @@ internal sealed class SyntheticStudy
     }
 
     /// <summary>Runs the scan on the written fileset and returns the blocks.</summary>
-    public List<GwasBlock> Scan(string prefix, int threads = 2, int blockVariants = 0)
+    public List<GwasBlock> Scan(string prefix, int threads = 2, int blockVariants = 0, bool covariateRows = false)
     {
         using var fileset = PlinkFileset.Open(prefix);
         var groups = PhenotypeGroup.Build(Names, Phenotypes, Covariates.Select((_, k) => $"C{k}").ToArray(), Covariates, SampleCount, _ => { });
         var blocks = new List<GwasBlock>();
         GwasScan.Run(new PackedGenotypes(SampleCount, fileset.VariantCount, fileset.Bed.ReadPacked), groups,
-            new GwasOptions(threads, BlockVariants: blockVariants), blocks.Add);
+            new GwasOptions(threads, BlockVariants: blockVariants, CovariateRows: covariateRows), blocks.Add);
         return blocks;
     }
 
     /// <summary>(beta, se, n) of phenotype p on [1, covariates, dosage of variant j] over complete samples.</summary>
     public (double Beta, double Se, int N) DirectOls(int p, int j)
+    {
+        var (beta, se, n) = DirectOlsAll(p, j);
+        return (beta[^1], se[^1], n);
+    }
+
+    /// <summary>All coefficients [intercept, covariates, dosage] and their standard errors.</summary>
+    public (double[] Beta, double[] Se, int N) DirectOlsAll(int p, int j)
     {
         var rows = Enumerable.Range(0, SampleCount)
             .Where(i => Dosages[j][i] >= 0 && double.IsFinite(Phenotypes[p][i]) && Covariates.All(c => double.IsFinite(c[i]))).ToArray();
@@ -91,7 +98,7 @@ internal sealed class SyntheticStudy
             return Math.Pow(Phenotypes[p][i] - fitted, 2);
         });
         var sigma2 = rss / (rows.Length - k);
-        return (beta[k - 1], Math.Sqrt(sigma2 * inverse[k - 1, k - 1]), rows.Length);
+        return (beta, Enumerable.Range(0, k).Select(a => Math.Sqrt(sigma2 * inverse[a, a])).ToArray(), rows.Length);
     }
 
     // Gauss-Jordan with partial pivoting.

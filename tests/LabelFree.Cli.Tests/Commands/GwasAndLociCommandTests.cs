@@ -22,13 +22,13 @@ public sealed class GwasAndLociCommandTests
     }
 
     [Fact]
-    public void Gwas_writes_one_plink2_style_file_per_phenotype_and_loci_reads_them()
+    public void Gwas_writes_one_plink2_style_file_per_phenotype_and_loci_reads_its_genotype_rows()
     {
         using var temp = new TempFolder();
         var pheno = WritePhenotypes(temp);
         var output = new StringWriter();
 
-        var code = GwasCommand.Run(new GwasCommand.Settings(Bfile, pheno, [], temp["covar.txt"], [], temp["out"], Threads: 2, Plots: true),
+        var code = GwasCommand.Run(new GwasCommand.Settings(Bfile, pheno, [], temp["covar.txt"], [], temp["out"], Threads: 2, Plots: true, ShowCovar: true),
             output, SilentProgress.Instance);
 
         Assert.Equal(0, code);
@@ -36,7 +36,8 @@ public sealed class GwasAndLociCommandTests
         {
             var lines = File.ReadAllLines(temp[$"out.{name}.glm.linear"]);
             Assert.Equal("#CHROM\tPOS\tID\tREF\tALT\tA1\tA1_FREQ\tTEST\tOBS_CT\tBETA\tSE\tT_STAT\tP\tERRCODE", lines[0]);
-            Assert.Equal(21, lines.Length);
+            Assert.Equal(41, lines.Length);   // a row for the genotype (ADD) and one for the covariate per variant
+            Assert.Equal(20, lines.Count(l => l.Contains("\tage\t", StringComparison.Ordinal)));
             Assert.True(File.Exists(temp[$"out.{name}.qq.png"]));
         }
         Assert.Contains("2 missingness groups", output.ToString());
@@ -45,6 +46,11 @@ public sealed class GwasAndLociCommandTests
             new StringWriter(), SilentProgress.Instance);
         Assert.Equal(0, loci);
         Assert.StartsWith("LOCUS\tCHROM\tSTART\tEND\tLEAD_ID", File.ReadAllLines(temp["loci.tsv"])[0]);
+        // With p1 = p2 = 1 every variant is an index or clumped to exactly one index, once per phenotype (and the
+        // covariate rows are not read as variants).
+        var clumps = File.ReadAllLines(temp["loci.tsv.clumps.tsv"]).Skip(1).Select(l => l.Split('\t')).ToArray();
+        foreach (var phenotype in new[] { "qt1", "qt2" })
+            Assert.Equal(20, clumps.Where(c => c[0] == phenotype).Sum(c => 1 + int.Parse(c[5], System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     [Fact]
@@ -56,6 +62,21 @@ public sealed class GwasAndLociCommandTests
         var e = Assert.Throws<UserInputException>(() =>
             GwasCommand.Run(new GwasCommand.Settings(Bfile, pheno, ["nope"], null, [], temp["out"]), TextWriter.Null, SilentProgress.Instance));
         Assert.Contains("no column 'nope'", e.Message);
+    }
+
+    [Fact]
+    public void A_missing_or_malformed_association_file_is_a_user_error()
+    {
+        using var temp = new TempFolder();
+        File.WriteAllText(temp["bad.glm.linear"], "#CHROM\tPOS\tID\tP\n1\t10\trs1\tlow\n");
+
+        var missing = Assert.Throws<UserInputException>(() =>
+            LociCommand.Run(new LociCommand.Settings([temp["none.glm.linear"]], Bfile, temp["l.tsv"]), TextWriter.Null, SilentProgress.Instance));
+        var malformed = Assert.Throws<UserInputException>(() =>
+            LociCommand.Run(new LociCommand.Settings([temp["bad.glm.linear"], temp["bad.glm.linear"]], Bfile, temp["l.tsv"]), TextWriter.Null, SilentProgress.Instance));
+
+        Assert.Contains("not found", missing.Message);
+        Assert.Contains("'low' is not a number", malformed.Message);
     }
 
     [Fact]

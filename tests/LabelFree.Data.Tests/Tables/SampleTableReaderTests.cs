@@ -16,7 +16,7 @@ public sealed class SampleTableReaderTests
     public void Reads_plink2_headers_and_matches_samples_by_id(string text)
     {
         using var temp = new TempFolder();
-        File.WriteAllText(temp["t.txt"], text.Replace("\t\n", "\tNA\n"));
+        File.WriteAllText(temp["t.txt"], text);
 
         var table = SampleTableReader.Read(temp["t.txt"], Samples);
 
@@ -35,6 +35,15 @@ public sealed class SampleTableReaderTests
         Assert.Equal([2, 4, 6], SampleTableReader.Read(temp["t.txt"], Samples, ["z"]).Values[0]);
         var e = Assert.Throws<UserInputException>(() => SampleTableReader.Read(temp["t.txt"], Samples, ["w"]));
         Assert.Contains("no column 'w'", e.Message);
+    }
+
+    [Fact]
+    public void Column_ranges_select_like_plink2()
+    {
+        using var temp = new TempFolder();
+        File.WriteAllText(temp["t.txt"], "#IID P1 P2 P3 P-4\nA 1 2 3 4\nB 3 4 5 6\nC 5 6 7 8\n");
+
+        Assert.Equal(["P2", "P3", "P-4"], SampleTableReader.Read(temp["t.txt"], Samples, ["P2-P3", "P-4"]).Names);
     }
 
     [Fact]

@@ -17,26 +17,27 @@ public static class GwasCommand
 {
     /// <summary>Parsed options.</summary>
     public sealed record Settings(string Bfile, string Pheno, IReadOnlyList<string> PhenoNames, string? Covar,
-        IReadOnlyList<string> CovarNames, string Out, int Threads = 2, bool Gzip = false, bool Plots = false);
+        IReadOnlyList<string> CovarNames, string Out, int Threads = 2, bool Gzip = false, bool Plots = false, bool ShowCovar = false);
 
     public static Command Create()
     {
         var bfile = new Option<string>("--bfile") { Description = "PLINK 1 binary fileset prefix (PREFIX.bed/.bim/.fam)", Required = true };
         var pheno = new Option<string>("--pheno") { Description = "phenotype table: #FID IID ..., #IID ... or FID IID ... (NA, -9, empty = missing)", Required = true };
-        var phenoName = new Option<string[]>("--pheno-name") { Description = "phenotype columns to test (comma-separated or repeated; default: all)", AllowMultipleArgumentsPerToken = true };
+        var phenoName = new Option<string[]>("--pheno-name") { Description = "phenotype columns to test (comma-separated or repeated, plink2 ranges A-B allowed; default: all)", AllowMultipleArgumentsPerToken = true };
         var covar = new Option<string?>("--covar") { Description = "covariate table in the same format" };
-        var covarName = new Option<string[]>("--covar-name") { Description = "covariate columns to use (default: all)", AllowMultipleArgumentsPerToken = true };
+        var covarName = new Option<string[]>("--covar-name") { Description = "covariate columns to use (ranges A-B allowed; default: all)", AllowMultipleArgumentsPerToken = true };
         var output = new Option<string>("--out") { Description = "output prefix", Required = true };
         var threads = new Option<int>("--threads") { Description = "worker threads", DefaultValueFactory = _ => 2 };
         var gzip = new Option<bool>("--gz") { Description = "gzip the .glm.linear files" };
+        var showCovar = new Option<bool>("--show-covar") { Description = "also write each covariate's row per variant (plink2's default; without it the output is plink2's hide-covar)" };
         var plots = new Option<bool>("--plots") { Description = "also write Manhattan and QQ plots (PNG, with lambda_GC) per phenotype, and for all together" };
         var command = new Command("gwas", "Association scan of quantitative phenotypes (plink2 --glm compatible output)")
         {
-            bfile, pheno, phenoName, covar, covarName, output, threads, gzip, plots,
+            bfile, pheno, phenoName, covar, covarName, output, threads, gzip, showCovar, plots,
         };
         command.SetAction(parsed => Run(
             new Settings(parsed.GetValue(bfile)!, parsed.GetValue(pheno)!, SplitNames(parsed.GetValue(phenoName)), parsed.GetValue(covar),
-                SplitNames(parsed.GetValue(covarName)), parsed.GetValue(output)!, parsed.GetValue(threads), parsed.GetValue(gzip), parsed.GetValue(plots)),
+                SplitNames(parsed.GetValue(covarName)), parsed.GetValue(output)!, parsed.GetValue(threads), parsed.GetValue(gzip), parsed.GetValue(plots), parsed.GetValue(showCovar)),
             Console.Out, new ConsoleProgress()));
         return command;
     }
@@ -57,7 +58,7 @@ public static class GwasCommand
         var genotypes = new PackedGenotypes(fileset.Samples.Count, fileset.VariantCount, fileset.Bed.ReadPacked);
         using var writer = new GlmLinearWriter(settings.Out, phenotypes.Names, groups, settings.Gzip, settings.Threads);
         using var variants = fileset.Variants().GetEnumerator();
-        GwasScan.Run(genotypes, groups, new GwasOptions(settings.Threads), block =>
+        GwasScan.Run(genotypes, groups, new GwasOptions(settings.Threads, CovariateRows: settings.ShowCovar), block =>
         {
             var batch = new List<GlmVariant>(block.Count);
             for (var i = 0; i < block.Count && variants.MoveNext(); i++)

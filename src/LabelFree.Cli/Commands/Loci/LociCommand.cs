@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.ExceptionServices;
 using LabelFree.Analysis.Gwas;
 using LabelFree.Analysis.Loci;
 using LabelFree.Core.Errors;
@@ -50,7 +51,18 @@ public static class LociCommand
         }
         var files = Expand(settings.SumStats);
         var labels = SumStatsReader.Labels(files);
-        var stats = files.AsParallel().AsOrdered().Select((f, i) => SumStatsReader.Read(f, labels[i], clump.P2)).ToArray();
+        foreach (var file in files) UserInputException.RequireFile(file, "association file");
+        SumStats[] stats;
+        try
+        {
+            stats = files.AsParallel().AsOrdered().Select((f, i) => SumStatsReader.Read(f, labels[i], clump.P2)).ToArray();
+        }
+        catch (AggregateException e) when (e.InnerExceptions.OfType<UserInputException>().FirstOrDefault() is { } bad)
+        {
+            // A malformed file is bad input (exit 2), not an internal failure: unwrap it from the parallel read.
+            ExceptionDispatchInfo.Capture(bad).Throw();
+            throw;
+        }
 
         using var fileset = PlinkFileset.Open(settings.Bfile);
         var wanted = stats.SelectMany(s => s.Rows.Select(r => r.Id)).ToHashSet(StringComparer.Ordinal);
