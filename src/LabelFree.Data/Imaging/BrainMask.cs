@@ -32,4 +32,19 @@ public static class BrainMask
             throw new UserInputException($"{path}: the image does not look skull-stripped (only {100.0 * zeros / voxels:F0}% of voxels are 0); give its brain mask with --masks");
         return mask;
     }
+
+    /// <summary>The world-space (mm) bounding box of the mask's voxels; an empty mask is a user error.</summary>
+    public static (double[] Low, double[] High) WorldBounds(NiftiImage image, bool[] mask)
+    {
+        double[] low = [double.MaxValue, double.MaxValue, double.MaxValue], high = [double.MinValue, double.MinValue, double.MinValue];
+        for (var i = 0; i < mask.Length; i++)
+        {
+            if (!mask[i]) continue;
+            var (px, py, pz) = Affine.Apply(image.Affine, i % image.X, i / image.X % image.Y, i / (image.X * image.Y));
+            low[0] = Math.Min(low[0], px); low[1] = Math.Min(low[1], py); low[2] = Math.Min(low[2], pz);
+            high[0] = Math.Max(high[0], px); high[1] = Math.Max(high[1], py); high[2] = Math.Max(high[2], pz);
+        }
+        if (low[0] > high[0]) throw new UserInputException("the brain mask is empty");
+        return (low, high);
+    }
 }

@@ -34,7 +34,8 @@ public static class RandomDeformation
         options.Validate();
         int nx = image.X, ny = image.Y, nz = image.Z;
         var toVoxel = Affine.Invert(image.Affine);
-        var (centre, low, high) = Bounds(image, mask);
+        var (low, high) = BrainMask.WorldBounds(image, mask);
+        var centre = (X: (low[0] + high[0]) / 2, Y: (low[1] + high[1]) / 2, Z: (low[2] + high[2]) / 2);
 
         // Rotation (small angles about each axis) and isotropic scale about the brain's centre.
         var angles = Enumerable.Range(0, 3).Select(_ => rng.Uniform(-1, 1) * options.RotationDegrees * Math.PI / 180).ToArray();
@@ -63,9 +64,9 @@ public static class RandomDeformation
                     var qz = centre.Z + scale * (rotation[6] * rx + rotation[7] * ry + rotation[8] * rz) + d[2];
                     var (vx, vy, vz) = Affine.Apply(toVoxel, qx, qy, qz);
                     var index = (z * ny + y) * nx + x;
-                    var inBrain = Sample(maskValues, nx, ny, nz, vx, vy, vz) >= 0.5;
+                    var inBrain = Resample.Trilinear(maskValues, nx, ny, nz, vx, vy, vz) >= 0.5;
                     warpedMask[index] = inBrain;
-                    var value = Sample(image.Data, nx, ny, nz, vx, vy, vz);
+                    var value = Resample.Trilinear(image.Data, nx, ny, nz, vx, vy, vz);
                     if (value > 0 && inBrain)
                     {
                         bias.At(px, py, pz, b);
@@ -75,31 +76,6 @@ public static class RandomDeformation
                 }
         });
         return (image.WithData(data, NiftiDatatype.Float32), warpedMask);
-    }
-
-    private static float Sample(float[] v, int nx, int ny, int nz, double x, double y, double z)
-    {
-        if (x < 0 || y < 0 || z < 0 || x > nx - 1 || y > ny - 1 || z > nz - 1) return 0;
-        int x0 = Math.Min((int)x, nx - 2), y0 = Math.Min((int)y, ny - 2), z0 = Math.Min((int)z, nz - 2);
-        double fx = x - x0, fy = y - y0, fz = z - z0;
-        double At(int i, int j, int k) => v[((long)k * ny + j) * nx + i];
-        var c0 = (At(x0, y0, z0) * (1 - fx) + At(x0 + 1, y0, z0) * fx) * (1 - fy) + (At(x0, y0 + 1, z0) * (1 - fx) + At(x0 + 1, y0 + 1, z0) * fx) * fy;
-        var c1 = (At(x0, y0, z0 + 1) * (1 - fx) + At(x0 + 1, y0, z0 + 1) * fx) * (1 - fy) + (At(x0, y0 + 1, z0 + 1) * (1 - fx) + At(x0 + 1, y0 + 1, z0 + 1) * fx) * fy;
-        return (float)(c0 * (1 - fz) + c1 * fz);
-    }
-
-    private static ((double X, double Y, double Z) Centre, double[] Low, double[] High) Bounds(NiftiImage image, bool[] mask)
-    {
-        double[] low = [double.MaxValue, double.MaxValue, double.MaxValue], high = [double.MinValue, double.MinValue, double.MinValue];
-        for (var i = 0; i < mask.Length; i++)
-        {
-            if (!mask[i]) continue;
-            var (px, py, pz) = Affine.Apply(image.Affine, i % image.X, i / image.X % image.Y, i / (image.X * image.Y));
-            low[0] = Math.Min(low[0], px); low[1] = Math.Min(low[1], py); low[2] = Math.Min(low[2], pz);
-            high[0] = Math.Max(high[0], px); high[1] = Math.Max(high[1], py); high[2] = Math.Max(high[2], pz);
-        }
-        if (low[0] > high[0]) throw new UserInputException("cannot deform: the brain mask is empty");
-        return (((low[0] + high[0]) / 2, (low[1] + high[1]) / 2, (low[2] + high[2]) / 2), low, high);
     }
 
     private static double[] Rotation(double a, double b, double c)

@@ -39,7 +39,8 @@ public static class Resample
         return ix < 0 || iy < 0 || iz < 0 || ix >= sx || iy >= sy || iz >= sz ? 0 : v[((long)iz * sy + iy) * sx + ix];
     }
 
-    private static float Trilinear(float[] v, int sx, int sy, int sz, double x, double y, double z)
+    /// <summary>Trilinear value at voxel coordinates (x, y, z) of a volume of sx x sy x sz; 0 beyond half a voxel outside.</summary>
+    public static float Trilinear(float[] v, int sx, int sy, int sz, double x, double y, double z)
     {
         if (x < -0.5 || y < -0.5 || z < -0.5 || x > sx - 0.5 || y > sy - 0.5 || z > sz - 0.5) return 0;
         x = Math.Clamp(x, 0, sx - 1);

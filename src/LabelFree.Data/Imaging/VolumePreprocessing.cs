@@ -87,12 +87,13 @@ public static class VolumePreprocessing
         options.Validate();
         if (input.T > 1) input = input with { Shape = input.Shape.Take(3).ToArray(), Data = input.Data[..(input.X * input.Y * input.Z)] };
         var maskValues = mask.Select(m => m ? 1f : 0f).ToArray();
-        var (low, high) = BrainBox(input, mask);
+        if (mask.Length != input.X * input.Y * input.Z) throw new UserInputException($"the brain mask has {mask.Length} voxels, the image {input.X * input.Y * input.Z}");
+        var (low, high) = BrainMask.WorldBounds(input, mask);
         var s = options.Spacing;
-        var depth = (int)Math.Ceiling((high.Z - low.Z) / s) + 3;
+        var depth = (int)Math.Ceiling((high[2] - low[2]) / s) + 3;
         int[] shape = [options.Width, options.Height, depth];
         // RAS-aligned grid of spacing s, centred on the brain's bounding box.
-        double cx = (low.X + high.X) / 2, cy = (low.Y + high.Y) / 2, cz = (low.Z + high.Z) / 2;
+        double cx = (low[0] + high[0]) / 2, cy = (low[1] + high[1]) / 2, cz = (low[2] + high[2]) / 2;
         double[] affine =
         [
             s, 0, 0, cx - s * (shape[0] - 1) / 2.0,
@@ -116,23 +117,5 @@ public static class VolumePreprocessing
         if (hi <= lo) hi = lo + 1;
         for (var i = 0; i < image.Length; i++)
             image[i] = mask[i] ? (float)Math.Clamp((image[i] - lo) / (hi - lo), 0, 1) : 0;
-    }
-
-    private static ((double X, double Y, double Z) Low, (double X, double Y, double Z) High) BrainBox(NiftiImage input, bool[] mask)
-    {
-        double[] low = [double.MaxValue, double.MaxValue, double.MaxValue], high = [double.MinValue, double.MinValue, double.MinValue];
-        var any = false;
-        for (var z = 0; z < input.Z; z++)
-            for (var y = 0; y < input.Y; y++)
-                for (var x = 0; x < input.X; x++)
-                {
-                    if (!mask[(z * input.Y + y) * input.X + x]) continue;
-                    any = true;
-                    var (wx, wy, wz) = Imaging.Affine.Apply(input.Affine, x, y, z);
-                    low[0] = Math.Min(low[0], wx); low[1] = Math.Min(low[1], wy); low[2] = Math.Min(low[2], wz);
-                    high[0] = Math.Max(high[0], wx); high[1] = Math.Max(high[1], wy); high[2] = Math.Max(high[2], wz);
-                }
-        if (!any) throw new UserInputException("the brain mask is empty");
-        return ((low[0], low[1], low[2]), (high[0], high[1], high[2]));
     }
 }
