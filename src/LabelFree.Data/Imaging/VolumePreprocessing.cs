@@ -7,6 +7,9 @@ namespace LabelFree.Data.Imaging;
 /// <see cref="Spacing"/> mm centred on the brain (this also reorients any input to RAS), intensities mapped to [0, 1]
 /// by robust percentiles inside the brain mask, everything outside the mask set to 0, axial slices of
 /// <see cref="Height"/> (posterior to anterior, anterior at the top) by <see cref="Width"/> (left to right) pixels.
+/// With <see cref="Input"/> = <see cref="ModelInput.TissueClasses"/> the model sees the brain's tissue classes
+/// (<see cref="TissueSegmentation"/>, label / classes: 1/3 CSF, 2/3 grey, 1 white matter) instead of its intensities,
+/// as StRegA feeds its VAE FSL FAST segmentations.
 /// </summary>
 public sealed record PreprocessingOptions(
     double Spacing = 2.0,
@@ -14,10 +17,15 @@ public sealed record PreprocessingOptions(
     int Width = 96,
     double LowPercentile = 1,
     double HighPercentile = 99,
-    double MinBrainFraction = 0.1)
+    double MinBrainFraction = 0.1,
+    ModelInput Input = ModelInput.Intensity)
 {
+    /// <summary>How tissue classes are found when <see cref="Input"/> is <see cref="ModelInput.TissueClasses"/>.</summary>
+    public TissueSegmentationOptions Tissues { get; init; } = new();
+
     public PreprocessingOptions Validate()
     {
+        Tissues.Validate();
         if (!(Spacing > 0)) throw new UserInputException($"preprocessing spacing: expected a positive number of mm, got {Spacing}");
         if (Height < 16 || Width < 16) throw new UserInputException($"preprocessing height/width: expected at least 16, got {Height}x{Width}");
         if (LowPercentile < 0 || HighPercentile > 100 || LowPercentile >= HighPercentile)
@@ -26,13 +34,27 @@ public sealed record PreprocessingOptions(
     }
 }
 
-/// <summary>A volume on the working grid: image in [0, 1], brain mask, and the way back to the input's grid.</summary>
+/// <summary>What a model sees of a brain volume.</summary>
+public enum ModelInput
+{
+    /// <summary>The normalised intensities.</summary>
+    Intensity,
+
+    /// <summary>The tissue class of each brain voxel, as label / classes (StRegA's segmentation-regularised input).</summary>
+    TissueClasses,
+}
+
+/// <summary>
+/// A volume on the working grid: the model's input in [0, 1] (<see cref="Image"/>), the normalised intensities (the same
+/// array when the model sees intensities), the brain mask, and the way back to the input's grid.
+/// </summary>
 public sealed class PreprocessedVolume
 {
     public required NiftiImage Input { get; init; }
     public required int[] Shape { get; init; }           // working grid (x, y, z)
     public required double[] Affine { get; init; }       // working voxel -> world
     public required float[] Image { get; init; }
+    public required float[] Intensity { get; init; }
     public required bool[] Mask { get; init; }
     public required PreprocessingOptions Options { get; init; }
 
@@ -104,7 +126,14 @@ public static class VolumePreprocessing
         var image = Resample.ToGrid(input.Data, input.Shape, input.Affine, shape, affine, Interpolation.Linear);
         var workingMask = Resample.ToGrid(maskValues, input.Shape, input.Affine, shape, affine, Interpolation.Linear).Select(v => v >= 0.5f).ToArray();
         Normalise(image, workingMask, options);
-        return new PreprocessedVolume { Input = input, Shape = shape, Affine = affine, Image = image, Mask = workingMask, Options = options };
+        var modelInput = options.Input == ModelInput.TissueClasses ? TissueImage(image, workingMask, shape, options.Tissues) : image;
+        return new PreprocessedVolume { Input = input, Shape = shape, Affine = affine, Image = modelInput, Intensity = image, Mask = workingMask, Options = options };
+    }
+
+    private static float[] TissueImage(float[] image, bool[] mask, int[] shape, TissueSegmentationOptions options)
+    {
+        var labels = TissueSegmentation.Segment(image, mask, shape, options);
+        return labels.Select(l => (float)l / options.Classes).ToArray();
     }
 
     private static void Normalise(float[] image, bool[] mask, PreprocessingOptions options)

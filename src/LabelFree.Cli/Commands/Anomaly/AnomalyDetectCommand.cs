@@ -50,7 +50,7 @@ public static class AnomalyDetectCommand
         return CommandLine.Ok;
     }
 
-    /// <summary>Up to 8 axial slices through the brain: the input, with the anomaly mask in red.</summary>
+    /// <summary>Up to 8 axial slices through the brain: the scan (and the model's tissue-class input), with the anomaly mask in red.</summary>
     public static void WriteMontage(string path, PreprocessedVolume volume, AnomalyMaps maps, bool[]? reference = null)
     {
         // The 8 brain slices with the most detected (and true) anomaly, then the most brain, shown in slice order.
@@ -59,11 +59,13 @@ public static class AnomalyDetectCommand
             .OrderByDescending(z => CountInSlice(volume, maps.Mask, z) + (reference is null ? 0 : CountInSlice(volume, reference, z)))
             .ThenByDescending(volume.BrainFraction).Take(8).Order().ToList();
         var empty = new bool[volume.Shape[0] * volume.Shape[1] * volume.Shape[2]];
-        GrayImage Tile(int z, bool[] overlay) => new(volume.Slice(z), volume.Options.Height, volume.Options.Width)
+        GrayImage Tile(int z, bool[] overlay) => new(volume.SliceOf(volume.Intensity, z), volume.Options.Height, volume.Options.Width)
         {
             Overlay = volume.SliceOf(overlay, z),
         };
-        var rows = new List<(string, IReadOnlyList<GrayImage>)> { ("input", shown.Select(z => Tile(z, empty)).ToList()), ("detected", shown.Select(z => Tile(z, maps.Mask)).ToList()) };
+        var rows = new List<(string, IReadOnlyList<GrayImage>)> { ("input", shown.Select(z => Tile(z, empty)).ToList()) };
+        if (volume.Image != volume.Intensity) rows.Add(("tissue classes", shown.Select(z => new GrayImage(volume.Slice(z), volume.Options.Height, volume.Options.Width)).ToList()));
+        rows.Add(("detected", shown.Select(z => Tile(z, maps.Mask)).ToList()));
         if (reference is not null) rows.Add(("true lesion", shown.Select(z => Tile(z, reference)).ToList()));
         ImageGrid.SavePng(path, rows);
     }

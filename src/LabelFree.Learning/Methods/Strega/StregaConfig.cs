@@ -9,6 +9,9 @@ namespace LabelFree.Learning.Methods.Strega;
 /// no bias, no normalisation, PReLU), a convolution whose kernel covers the last feature map to collapse it to 1x1 and
 /// give mean and log standard deviation of the latent, a decoder that expands the latent with a transposed
 /// convolution of the same kernel and then 4x4 stride-2 transposed convolutions back to the image (linear output).
+/// The network sees tissue classes, not intensities: as the reference trains and tests on FSL FAST segmentations of the
+/// scans (the "segmentation-regularised" of the name), each slice is the brain's 3-class segmentation scaled to [0, 1]
+/// (<see cref="TissueSegmentation"/>: FAST's Gaussian hidden-Markov-random-field model, fitted per scan).
 /// Loss: beta * KL + theta * L1 for the VAE pass; the context-encoding pass reconstructs the clean slice from one with
 /// 0 to 3 noise squares pasted in; total (1 - ce) * VAE + ce * CE.
 /// <para>Deviations from the reference, for a CPU budget and a clearer method:</para>
@@ -17,12 +20,13 @@ namespace LabelFree.Learning.Methods.Strega;
 /// the reference's two 16x16 latent layers alone hold about 805M parameters.</item>
 /// <item>All drawn noise squares are pasted (the reference's loop keeps only the last one).</item>
 /// <item>Anomaly maps use the latent mean (no sampling), so they are deterministic; the reference samples at test time.</item>
+/// <item>The segmentation is LabelFree's own HMRF-EM without FAST's bias-field correction and partial-volume model.</item>
 /// </list>
 /// </summary>
 public sealed record StregaConfig
 {
     /// <summary>How scans become slices (saved with the model, so detection prepares scans exactly as training did).</summary>
-    public PreprocessingOptions Preprocessing { get; init; } = new();
+    public PreprocessingOptions Preprocessing { get; init; } = new(Input: ModelInput.TissueClasses);
 
     /// <summary>How residuals become anomaly masks.</summary>
     public PostprocessingOptions Postprocessing { get; init; } = new();
