@@ -18,9 +18,24 @@ public static class RegistrationLosses
     public static Tensor Ncc(Tensor a, Tensor b, int window = 9, double eps = 1e-5)
     {
         var dims = (int)a.dim() - 2;
-        var kernel = ones([1, 1, .. Enumerable.Repeat((long)window, dims)], dtype: a.dtype, device: a.device);
-        var pad = Enumerable.Repeat((long)(window / 2), dims).ToArray();
-        Tensor Sum(Tensor x) => dims == 3 ? conv3d(x, kernel, padding: pad) : conv2d(x, kernel, padding: pad);
+        // Window sums as separable box filters: one 1-D pass of length `window` per axis (9 * d adds per voxel, not 9^d).
+        var kernels = Enumerable.Range(0, dims).Select(axis =>
+        {
+            var shape = Enumerable.Repeat(1L, dims + 2).ToArray();
+            shape[2 + axis] = window;
+            return ones(shape, dtype: a.dtype, device: a.device);   // (1, 1, 1.., window, 1..)
+        }).ToArray();
+        var pads = Enumerable.Range(0, dims).Select(axis =>
+        {
+            var pad = new long[dims];
+            pad[axis] = window / 2;
+            return pad;
+        }).ToArray();
+        Tensor Sum(Tensor x)
+        {
+            for (var axis = 0; axis < dims; axis++) x = dims == 3 ? conv3d(x, kernels[axis], padding: pads[axis]) : conv2d(x, kernels[axis], padding: pads[axis]);
+            return x;
+        }
         var n = Math.Pow(window, dims);
         var sumA = Sum(a);
         var sumB = Sum(b);

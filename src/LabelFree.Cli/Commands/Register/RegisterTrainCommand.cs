@@ -47,8 +47,8 @@ public static class RegisterTrainCommand
         var steps = CommonOptions.Positive(new Option<long>("--steps") { Description = "Optimizer steps", DefaultValueFactory = _ => 600 });
         var batch = CommonOptions.Positive(new Option<int>("--batch-size") { Description = "Pairs per step (reference: 1)", DefaultValueFactory = _ => 1 });
         var learningRate = new Option<double>("--lr") { Description = "Adam learning rate (reference: 1e-4)", DefaultValueFactory = _ => 1e-4 };
-        var grid = new Option<int[]>("--grid") { Description = "Working grid in voxels, x y z (multiples of 16)", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [48, 64, 48] };
-        var spacing = new Option<double>("--spacing") { Description = "Working grid spacing in mm", DefaultValueFactory = _ => 3.0 };
+        var grid = new Option<int[]>("--grid") { Description = "Working grid in voxels, x y z (multiples of 16)", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [48, 48, 48] };
+        var spacing = new Option<double>("--spacing") { Description = "Working grid spacing in mm", DefaultValueFactory = _ => 4.0 };
         var bidirectional = new Option<bool>("--bidirectional") { Description = "VoxelMorph: add the inverse direction's similarity (MICDIR is always symmetric)" };
         var seed = CommonOptions.Seed();
         var device = CommonOptions.Device();

@@ -10,7 +10,7 @@ namespace LabelFree.Learning.Methods.Micdir;
 /// 1.2 * NCC + 1 * smoothness + 1 * graph at full scale, 0.5 * each at half scale (the reference's weights).
 /// <para>Deviations from the reference:</para>
 /// <list type="bullet">
-/// <item>The same brain-centred working grid as <see cref="VoxelMorph.VoxelMorphConfig"/> (3 mm), for a 2-core CPU budget.</item>
+/// <item>The same brain-centred working grid as <see cref="VoxelMorph.VoxelMorphConfig"/> (4 mm), for a 2-core CPU budget.</item>
 /// <item>The graph term is the one self-constructing graph's loss, so at half scale it is that same term weighted 0.5.</item>
 /// <item>Both scales are integrated by scaling and squaring (7 steps), as VoxelMorph's diffeomorphic mode, so the output
 /// folds as little as VoxelMorph's.</item>
@@ -18,7 +18,7 @@ namespace LabelFree.Learning.Methods.Micdir;
 /// </summary>
 public sealed record MicdirConfig
 {
-    public RegistrationGrid Grid { get; init; } = new([48, 64, 48], 3.0);
+    public RegistrationGrid Grid { get; init; } = new([48, 48, 48], 4.0);
     public int[] EncoderChannels { get; init; } = [16, 32, 32, 32];
     public int[] DecoderChannels { get; init; } = [32, 32, 32, 32, 32, 16, 16];
     public int GraphHidden { get; init; } = 16;

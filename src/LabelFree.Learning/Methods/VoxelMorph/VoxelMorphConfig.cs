@@ -20,7 +20,7 @@ public enum SimilarityKind
 /// field (lambda 1 for NCC, 0.01 for MSE); bidirectional: 0.5 * similarity in each direction.
 /// <para>Deviations from the reference:</para>
 /// <list type="bullet">
-/// <item>The network runs on a brain-centred grid (<see cref="Grid"/>, by default 48x64x48 at 3 mm), not at 1 mm; the
+/// <item>The network runs on a brain-centred grid (<see cref="Grid"/>, by default 48x48x48 at 4 mm), not at 1 mm; the
 /// displacement is interpolated to the full image grid for warping (a CPU budget of 2 cores).</item>
 /// <item>NCC is numerically guarded (clamped variances, eps 1e-5, cc clamped to [0, 1]): no NaN on constant patches.</item>
 /// <item>Scaling and squaring samples the field with edge repetition outside the grid (the reference: zeros).</item>
@@ -28,7 +28,7 @@ public enum SimilarityKind
 /// </summary>
 public sealed record VoxelMorphConfig
 {
-    public RegistrationGrid Grid { get; init; } = new([48, 64, 48], 3.0);
+    public RegistrationGrid Grid { get; init; } = new([48, 48, 48], 4.0);
     public int[] EncoderChannels { get; init; } = [16, 32, 32, 32];
     public int[] DecoderChannels { get; init; } = [32, 32, 32, 32, 32, 16, 16];
 
