@@ -3,8 +3,8 @@ namespace LabelFree.Analysis.Metrics;
 /// <summary>Registration quality without ground-truth fields: label overlap (Dice) and the regularity of the transform.</summary>
 public static class RegistrationMetrics
 {
-    /// <summary>Dice of each label present in <paramref name="reference"/> (label values rounded; 0 is background).</summary>
-    public static SortedDictionary<int, double> DicePerLabel(ReadOnlySpan<float> warped, ReadOnlySpan<float> reference)
+    /// <summary>Dice of each label with at least <paramref name="minReferenceVoxels"/> voxels in <paramref name="reference"/> (label values rounded; 0 is background).</summary>
+    public static SortedDictionary<int, double> DicePerLabel(ReadOnlySpan<float> warped, ReadOnlySpan<float> reference, int minReferenceVoxels = 1)
     {
         if (warped.Length != reference.Length) throw new ArgumentException("label maps differ in size");
         var both = new Dictionary<int, long>();
@@ -18,7 +18,7 @@ public static class RegistrationMetrics
             if (a != 0 && a == b) both[a] = both.GetValueOrDefault(a) + 1;
         }
         var result = new SortedDictionary<int, double>();
-        foreach (var (label, count) in inReference)
+        foreach (var (label, count) in inReference.Where(p => p.Value >= minReferenceVoxels))
             result[label] = 2.0 * both.GetValueOrDefault(label) / (count + inWarped.GetValueOrDefault(label));
         return result;
     }

