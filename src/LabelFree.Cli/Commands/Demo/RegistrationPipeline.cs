@@ -55,8 +55,8 @@ public static class RegistrationPipeline
             var (scan, brain) = loaded[s];
             var labels = RegistrationFiles.Labels(subjects[s].Labels, scan, "demo").Data.Select((v, i) => brain[i] ? v : 0f).ToArray();
             var stripped = scan.WithData(scan.Data.Take(brain.Length).Select((v, i) => brain[i] ? v : 0f).ToArray()) with { Shape = scan.Shape.Take(3).ToArray() };
-            var (fixedImage, fixedMask, fixedLabels) = RandomDeformation.Apply(stripped, brain, labels, settings.Deformation, Rng.For(demo.Seed, "demo-register-heldout", 2L * s));
-            var (moving, movingMask, movingLabels) = RandomDeformation.Apply(stripped, brain, labels, settings.Deformation, Rng.For(demo.Seed, "demo-register-heldout", 2L * s + 1));
+            var (fixedImage, fixedMask, fixedLabels) = RandomDeformation.Apply(stripped, brain, labels, RegisterSynthesizeCommand.HeldOut, Rng.For(demo.Seed, "demo-register-heldout", 2L * s));
+            var (moving, movingMask, movingLabels) = RandomDeformation.Apply(stripped, brain, labels, RegisterSynthesizeCommand.HeldOut, Rng.For(demo.Seed, "demo-register-heldout", 2L * s + 1));
             var labelImage = stripped.WithData(movingLabels!);
 
             var affineOnly = PairRegistration.Run(null, fixedImage, fixedMask, moving, movingMask, labelImage, AffineOptions.Default, null, device);
@@ -127,6 +127,6 @@ public static class RegistrationPipeline
             LogEverySteps = 10,
             RestoreBestWeights = false,
         };
-        return new RegistrationDemoSettings(new VoxelMorphConfig { Grid = grid }, training, new DeformationOptions());
+        return new RegistrationDemoSettings(new VoxelMorphConfig { Grid = grid }, training, RegisterTrainCommand.Deformation);
     }
 }
