@@ -49,6 +49,7 @@ public class DeformableModelTests
         : VoxelMorph.Create(new VoxelMorphConfig { Grid = Grid, EncoderChannels = [8, 16], DecoderChannels = [16, 16, 8], IntegrationSteps = 4, Bidirectional = true }, seed, TestTorch.Cpu);
 
     [Theory]
+    [Trait(Category.Name, Category.Slow)]
     [MemberData(nameof(Methods))]
     public void A_short_training_run_lowers_the_loss_and_save_load_keeps_the_output(string method)
     {
