@@ -5,6 +5,7 @@ using LabelFree.Cli.Commands.Demo;
 using LabelFree.Cli.Commands.Doctor;
 using LabelFree.Cli.Commands.Gwas;
 using LabelFree.Cli.Commands.Loci;
+using LabelFree.Cli.Commands.Register;
 
 var root = new RootCommand("LabelFree: learning without labels on biomedical data.")
 {
@@ -13,5 +14,6 @@ var root = new RootCommand("LabelFree: learning without labels on biomedical dat
     AnomalyCommand.Create(),
     GwasCommand.Create(),
     LociCommand.Create(),
+    RegisterCommand.Create(),
 };
 return CommandLine.Run(root, args);

@@ -23,6 +23,9 @@ public class DemoTests
         Assert.Contains("brain autoencoder: 30 steps", result.Output);
         Assert.Contains("anomaly detection (StRegA): 3 unseen brains", result.Output);
         Assert.Contains("cis-eQTL scan: 12 genes", result.Output);
+        Assert.Contains("registration (VoxelMorph): 2 held-out pairs", result.Output);
+        foreach (var file in new[] { "registration/config.json", "registration/metrics.json", "registration/model/model.safetensors", "registration/overlay_0.png", "registration/overlay_1.png" })
+            Assert.True(File.Exists(Path.Combine(folder.Path, file)), file);
         foreach (var file in new[] { "gwas/loci.tsv", "gwas/figures/manhattan.png", "gwas/figures/qq.png", "anomaly/config.json", "anomaly/metrics.jsonl", "anomaly/metrics.json", "anomaly/model/model.safetensors", "anomaly/overlay_itk_head.png" })
             Assert.True(File.Exists(Path.Combine(folder.Path, file)), file);
     }

@@ -13,11 +13,15 @@ public static class NiftiWriter
     private const int HeaderSize = 348;
     private const int VoxOffset = 352;
 
+    /// <summary>NIFTI_INTENT_VECTOR: each voxel holds a vector along dimension 5.</summary>
+    public const short VectorIntent = 1007;
+
     /// <param name="datatype">On-disk type; values are rounded and clamped for integer types. Defaults to the image's.</param>
-    public static void Write(string path, NiftiImage image, NiftiDatatype? datatype = null, string description = "LabelFree")
+    /// <param name="intent">NIfTI intent code (e.g. <see cref="VectorIntent"/> for a displacement field of shape x,y,z,1,3).</param>
+    public static void Write(string path, NiftiImage image, NiftiDatatype? datatype = null, string description = "LabelFree", short intent = 0)
     {
         var type = datatype ?? image.Datatype;
-        var header = BuildHeader(image, type, description);
+        var header = BuildHeader(image, type, description, intent);
         var data = Encode(image.Data, type);
         AtomicFile.Write(path, output =>
         {
@@ -30,16 +34,18 @@ public static class NiftiWriter
         });
     }
 
-    private static byte[] BuildHeader(NiftiImage image, NiftiDatatype type, string description)
+    private static byte[] BuildHeader(NiftiImage image, NiftiDatatype type, string description, short intent)
     {
         var h = new byte[HeaderSize];
         var span = h.AsSpan();
         BinaryPrimitives.WriteInt32LittleEndian(span, HeaderSize);
         h[38] = (byte)'r';  // "regular", as nibabel writes it
-        var rank = image.T > 1 ? 4 : 3;
+        var rank = 3;
+        for (var axis = 3; axis < image.Shape.Length; axis++) if (image.Shape[axis] > 1) rank = axis + 1;
         BinaryPrimitives.WriteInt16LittleEndian(span[40..], (short)rank);
         for (var i = 0; i < 7; i++)
             BinaryPrimitives.WriteInt16LittleEndian(span[(42 + 2 * i)..], (short)(i < image.Shape.Length ? image.Shape[i] : 1));
+        BinaryPrimitives.WriteInt16LittleEndian(span[68..], intent);
         BinaryPrimitives.WriteInt16LittleEndian(span[70..], (short)type);
         BinaryPrimitives.WriteInt16LittleEndian(span[72..], (short)(8 * NiftiDatatypes.BytesPerVoxel(type)));
 

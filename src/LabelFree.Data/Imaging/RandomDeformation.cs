@@ -31,6 +31,16 @@ public static class RandomDeformation
     /// <summary>A deformed copy of <paramref name="image"/> and of its brain mask, on the same grid.</summary>
     public static (NiftiImage Image, bool[] Mask) Apply(NiftiImage image, bool[] mask, DeformationOptions options, Rng rng)
     {
+        var (deformed, warpedMask, _) = Apply(image, mask, null, options, rng);
+        return (deformed, warpedMask);
+    }
+
+    /// <summary>
+    /// As <see cref="Apply(NiftiImage, bool[], DeformationOptions, Rng)"/> (same random draws, so the same deformation for
+    /// the same stream), and also warps a label map on the image's grid with the same field, nearest neighbour.
+    /// </summary>
+    public static (NiftiImage Image, bool[] Mask, float[]? Labels) Apply(NiftiImage image, bool[] mask, float[]? labels, DeformationOptions options, Rng rng)
+    {
         options.Validate();
         int nx = image.X, ny = image.Y, nz = image.Z;
         var toVoxel = Affine.Invert(image.Affine);
@@ -49,6 +59,7 @@ public static class RandomDeformation
 
         var data = new float[image.Data.Length];
         var warpedMask = new bool[mask.Length];
+        var warpedLabels = labels is null ? null : new float[labels.Length];
         Parallel.For(0, nz, z =>
         {
             Span<double> d = stackalloc double[3];
@@ -66,6 +77,11 @@ public static class RandomDeformation
                     var index = (z * ny + y) * nx + x;
                     var inBrain = Resample.Trilinear(maskValues, nx, ny, nz, vx, vy, vz) >= 0.5;
                     warpedMask[index] = inBrain;
+                    if (labels is not null)
+                    {
+                        int lx = (int)Math.Round(vx), ly = (int)Math.Round(vy), lz = (int)Math.Round(vz);
+                        warpedLabels![index] = lx < 0 || ly < 0 || lz < 0 || lx >= nx || ly >= ny || lz >= nz ? 0 : labels[((long)lz * ny + ly) * nx + lx];
+                    }
                     var value = Resample.Trilinear(image.Data, nx, ny, nz, vx, vy, vz);
                     if (value > 0 && inBrain)
                     {
@@ -75,7 +91,7 @@ public static class RandomDeformation
                     data[index] = inBrain || value > 0 ? value : 0;
                 }
         });
-        return (image.WithData(data, NiftiDatatype.Float32), warpedMask);
+        return (image.WithData(data, NiftiDatatype.Float32), warpedMask, warpedLabels);
     }
 
     private static double[] Rotation(double a, double b, double c)

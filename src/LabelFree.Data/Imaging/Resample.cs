@@ -33,7 +33,8 @@ public static class Resample
         return result;
     }
 
-    private static float Nearest(float[] v, int sx, int sy, int sz, double x, double y, double z)
+    /// <summary>Nearest-neighbour value at voxel coordinates (x, y, z); 0 outside.</summary>
+    public static float Nearest(float[] v, int sx, int sy, int sz, double x, double y, double z)
     {
         int ix = (int)Math.Round(x), iy = (int)Math.Round(y), iz = (int)Math.Round(z);
         return ix < 0 || iy < 0 || iz < 0 || ix >= sx || iy >= sy || iz >= sz ? 0 : v[((long)iz * sy + iy) * sx + ix];

@@ -11,9 +11,10 @@ public static class DemoCommand
     public const string BrainAutoencoder = "brain-autoencoder";
     public const string Anomaly = "anomaly";
     public const string Gwas = "gwas";
+    public const string Registration = "registration";
 
     /// <summary>The demo's pipelines, in the order they run.</summary>
-    public static readonly string[] Pipelines = [BrainAutoencoder, Anomaly, Gwas];
+    public static readonly string[] Pipelines = [BrainAutoencoder, Anomaly, Gwas, Registration];
 
     public static Command Create()
     {
@@ -59,6 +60,13 @@ public static class DemoCommand
         {
             var gwas = GwasPipeline.Run(settings, report, progress);
             output.WriteLine($"cis-eQTL scan: {gwas.Genes} genes, {gwas.Loci} independent loci ({gwas.CisLoci} cis), median lambda_GC {gwas.MedianLambda:F3}");
+        }
+
+        if (settings.Runs(Registration))
+        {
+            var cases = RegistrationPipeline.Run(settings, torchDevice, report, progress);
+            output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"registration (VoxelMorph): {cases.Count} held-out pairs, mean Dice affine {cases.Average(c => c.DiceAffine):F3} -> affine + VoxelMorph {cases.Average(c => c.DiceVoxelMorph):F3}, folding {100 * cases.Average(c => c.FoldingFraction):F4}%"));
         }
 
         var reportPath = Path.Combine(settings.Out, "report.html");

@@ -1,0 +1,122 @@
+using System.CommandLine;
+using LabelFree.Cli.Commands.Anomaly;
+using LabelFree.Core.Errors;
+using LabelFree.Core.IO;
+using LabelFree.Core.Progress;
+using LabelFree.Core.Torch;
+using LabelFree.Core.Training;
+using LabelFree.Data.Imaging;
+using LabelFree.Learning.Methods.Micdir;
+using LabelFree.Learning.Methods.VoxelMorph;
+using LabelFree.Learning.Registration;
+
+namespace LabelFree.Cli.Commands.Register;
+
+public sealed record RegisterTrainSettings(
+    IReadOnlyList<string> Data,
+    IReadOnlyList<string>? Masks,
+    string Method,
+    string Out,
+    long Steps,
+    int BatchSize,
+    double LearningRate,
+    int[] Grid,
+    double SpacingMm,
+    bool Bidirectional,
+    long Seed,
+    ComputeDevice Device,
+    int? Threads,
+    bool Resume);
+
+/// <summary>What <c>register train</c> records in the run's config.json.</summary>
+public sealed record RegisterTrainRecord(IReadOnlyList<string> Scans, IReadOnlyList<string>? Masks, string Method, object Model, TrainerOptions Training, DeformationOptions Deformation);
+
+/// <summary>
+/// <c>register train</c>: trains VoxelMorph or MICDIR on pairs made from the given brains by seeded random smooth
+/// deformations and intensity changes (<see cref="DeformedPairs"/>), with a fixed validation set of such pairs.
+/// </summary>
+public static class RegisterTrainCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string[]>("--data") { Description = "Brain scans: NIfTI files or folders", Required = true, AllowMultipleArgumentsPerToken = true };
+        var masks = new Option<string[]>("--masks") { Description = "Brain masks, one per scan (default: non-zero voxels of skull-stripped scans)", AllowMultipleArgumentsPerToken = true };
+        var method = new Option<string>("--method") { Description = "voxelmorph or micdir", DefaultValueFactory = _ => VoxelMorph.MethodName };
+        method.AcceptOnlyFromAmong(VoxelMorph.MethodName, Micdir.MethodName);
+        var output = new Option<string>("--out") { Description = "Run folder (the model goes to RUN/model)", Required = true };
+        var steps = CommonOptions.Positive(new Option<long>("--steps") { Description = "Optimizer steps", DefaultValueFactory = _ => 600 });
+        var batch = CommonOptions.Positive(new Option<int>("--batch-size") { Description = "Pairs per step (reference: 1)", DefaultValueFactory = _ => 1 });
+        var learningRate = new Option<double>("--lr") { Description = "Adam learning rate (reference: 1e-4)", DefaultValueFactory = _ => 1e-4 };
+        var grid = new Option<int[]>("--grid") { Description = "Working grid in voxels, x y z (multiples of 16)", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [48, 48, 48] };
+        var spacing = new Option<double>("--spacing") { Description = "Working grid spacing in mm", DefaultValueFactory = _ => 4.0 };
+        var bidirectional = new Option<bool>("--bidirectional") { Description = "VoxelMorph: add the inverse direction's similarity (MICDIR is always symmetric)" };
+        var seed = CommonOptions.Seed();
+        var device = CommonOptions.Device();
+        var threads = CommonOptions.Threads();
+        var resume = new Option<bool>("--resume") { Description = "Continue a killed run in --out from its last checkpoint" };
+        var command = new Command("train", "Train a deformable registration network (VoxelMorph or MICDIR) without labels")
+        {
+            data, masks, method, output, steps, batch, learningRate, grid, spacing, bidirectional, seed, device, threads, resume,
+        };
+        command.SetAction(r => Run(new RegisterTrainSettings(r.GetValue(data)!, r.GetValue(masks), r.GetValue(method)!, r.GetValue(output)!, r.GetValue(steps),
+            r.GetValue(batch), r.GetValue(learningRate), r.GetValue(grid)!, r.GetValue(spacing), r.GetValue(bidirectional), r.GetValue(seed),
+            r.GetValue(device), r.GetValue(threads), r.GetValue(resume)), Console.Out, new ConsoleProgress()));
+        return command;
+    }
+
+    /// <summary>
+    /// The training deformations: the held-out pairs' smooth displacement and intensity changes, with rotation and scaling
+    /// cut to 2 degrees and 2% because affine pre-alignment removes those before the network sees a pair.
+    /// </summary>
+    public static readonly DeformationOptions Deformation = new(RotationDegrees: 2, ScaleFraction: 0.02);
+
+    public static int Run(RegisterTrainSettings settings, TextWriter output, IProgressReporter progress)
+    {
+        var device = TorchRuntime.Start(settings.Device, settings.Threads);
+        if (settings.Grid.Length != 3) throw new UserInputException($"--grid: expected 3 numbers (x y z), got {settings.Grid.Length}");
+        if (!(settings.LearningRate > 0)) throw new UserInputException($"--lr: expected a positive number, got {settings.LearningRate}");
+        var scans = ScanList.Expand(settings.Data, "--data");
+        var masks = ScanList.Pair(scans, settings.Masks, "--masks");
+        var grid = new RegistrationGrid(settings.Grid, settings.SpacingMm);
+        using var model = Create(settings.Method, grid, settings.Bidirectional, settings.Seed, device, out var config);
+        var training = new TrainerOptions
+        {
+            Seed = settings.Seed,
+            MaxSteps = settings.Steps,
+            Epochs = 1,
+            BatchSize = settings.BatchSize,
+            LearningRate = settings.LearningRate,
+            ValidateEverySteps = Math.Max(10, settings.Steps / 10),
+            CheckpointEverySteps = Math.Max(10, settings.Steps / 5),
+            LogEverySteps = 10,
+            RestoreBestWeights = false,
+        };
+        Directory.CreateDirectory(settings.Out);
+        new RunConfig<RegisterTrainRecord>("register train", settings.Seed, settings.Device.ToString().ToLowerInvariant(),
+            new RegisterTrainRecord(scans, masks, settings.Method, config, training, Deformation), Versions.Current).Write(settings.Out);
+
+        var subjects = scans.Select((scan, s) => RegistrationFiles.Scan(scan, masks?[s], "--data")).ToList();
+        var train = new DeformedPairs(subjects, grid, Deformation, (int)Math.Min(int.MaxValue, settings.Steps * settings.BatchSize), device);
+        var validation = new DeformedPairs(subjects, grid, Deformation, 4, device);
+        progress.Info($"register train: {settings.Method} on {scans.Count} brain(s), grid {string.Join("x", grid.Shape)} at {grid.SpacingMm} mm, {settings.Steps} steps");
+        var result = model.Fit(train, validation, training, settings.Out, progress, settings.Resume);
+        var modelFolder = Path.Combine(settings.Out, "model");
+        model.Save(modelFolder, settings.Seed, result.Steps);
+        output.WriteLine($"trained {settings.Method} {result.Steps} steps, final loss {result.FinalLoss:G4}, best validation loss {result.BestValidationLoss:G4}; model: {modelFolder}");
+        return CommandLine.Ok;
+    }
+
+    /// <summary>A new model of <paramref name="method"/> on <paramref name="grid"/>, with the method's published defaults.</summary>
+    public static IDeformableModel Create(string method, RegistrationGrid grid, bool bidirectional, long seed, TorchSharp.torch.Device device, out object config)
+    {
+        if (method == Micdir.MethodName)
+        {
+            var micdir = new MicdirConfig { Grid = grid };
+            config = micdir;
+            return Micdir.Create(micdir, seed, device);
+        }
+        var voxelmorph = new VoxelMorphConfig { Grid = grid, Bidirectional = bidirectional };
+        config = voxelmorph;
+        return VoxelMorph.Create(voxelmorph, seed, device);
+    }
+}

@@ -1,0 +1,79 @@
+using System.Text.Json;
+using LabelFree.Data.Imaging;
+using LabelFree.TestKit;
+
+namespace LabelFree.Cli.Tests;
+
+public class RegisterCommandTests
+{
+    /// <summary>A small skull-stripped textured "brain" at 4 mm and a two-label map (left and right halves).</summary>
+    private static void WriteBrain(TempFolder folder)
+    {
+        const int n = 40;
+        var data = new float[n * n * n];
+        var labels = new float[data.Length];
+        for (var i = 0; i < data.Length; i++)
+        {
+            int x = i % n, y = i / n % n, z = i / (n * n);
+            var r = Math.Pow((x - 20) / 15.0, 2) + Math.Pow((y - 20) / 17.0, 2) + Math.Pow((z - 20) / 14.0, 2);
+            data[i] = r < 1 ? (float)(60 + 30 * Math.Sin(x / 2.5) * Math.Cos(y / 3.0) + (r < 0.3 ? 30 : 0)) : 0;
+            labels[i] = r < 1 ? (x < 20 ? 1 : 2) : 0;
+        }
+        var scan = NiftiImage.Create([n, n, n], data, [4, 4, 4]);
+        NiftiWriter.Write(folder["brain.nii.gz"], scan);
+        NiftiWriter.Write(folder["labels.nii.gz"], scan.WithData(labels), NiftiDatatype.UInt8);
+    }
+
+    [Fact]
+    [Trait(Category.Name, Category.Slow)]
+    public void Synthesize_train_apply_and_eval_run_end_to_end()
+    {
+        using var folder = new TempFolder();
+        WriteBrain(folder);
+        var synth = LabelFreeProcess.Run(["register", "synthesize", "--data", folder["brain.nii.gz"], "--labels", folder["labels.nii.gz"], "--pairs", "1", "--seed", "5", "--out", folder["pairs"]]);
+        Assert.True(synth.ExitCode == 0, synth.Error);
+        var train = LabelFreeProcess.Run(["register", "train", "--data", folder["brain.nii.gz"], "--method", "micdir", "--steps", "2", "--grid", "16", "16", "16",
+            "--spacing", "10", "--out", folder["run"], "--threads", "2"]);
+        Assert.True(train.ExitCode == 0, train.Error);
+        var model = Path.Combine(folder["run"], "model");
+
+        var pairs = Path.Combine(folder["pairs"], "pairs.tsv");
+        var apply = LabelFreeProcess.Run(["register", "apply", "--model", model, "--fixed", Path.Combine(folder["pairs"], "s0_pair0_fixed.nii.gz"),
+            "--moving", Path.Combine(folder["pairs"], "s0_pair0_moving.nii.gz"), "--moving-labels", Path.Combine(folder["pairs"], "s0_pair0_moving_labels.nii.gz"),
+            "--out", folder["apply"], "--threads", "2"]);
+        Assert.True(apply.ExitCode == 0, apply.Error);
+        foreach (var file in new[] { "warped.nii.gz", "field.nii.gz", "jacobian.nii.gz", "warped_labels.nii.gz", "summary.json" })
+            Assert.True(File.Exists(Path.Combine(folder["apply"], file)), file);
+        // The field's header: 5-D (x, y, z, 1, 3), NIFTI_INTENT_VECTOR (nibabel reads it: Data.Tests' NibabelTests).
+        using (var gz = new System.IO.Compression.GZipStream(File.OpenRead(Path.Combine(folder["apply"], "field.nii.gz")), System.IO.Compression.CompressionMode.Decompress))
+        {
+            var header = new byte[348];
+            gz.ReadExactly(header);
+            var dims = Enumerable.Range(0, 6).Select(i => BitConverter.ToInt16(header, 40 + 2 * i)).ToArray();
+            Assert.Equal(new short[] { 5, 40, 40, 40, 1, 3 }, dims);
+            Assert.Equal(1007, BitConverter.ToInt16(header, 68));
+        }
+
+        var eval = LabelFreeProcess.Run(["register", "eval", "--affine-only", "--pairs", pairs, "--out", folder["eval"], "--threads", "2"]);
+        Assert.True(eval.ExitCode == 0, eval.Error);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder["eval"], "summary.json")));
+        var dice = summary.RootElement.GetProperty("mean_dice").GetDouble();
+        Assert.InRange(dice, 0.7, 1.0);
+        Assert.True(File.Exists(Path.Combine(folder["eval"], "labels.tsv")));
+    }
+
+    [Fact]
+    public void Bad_input_exits_2_with_one_line()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder["pairs.tsv"], "fixed\tmoving\nA\tB\n");
+        var eval = LabelFreeProcess.Run(["register", "eval", "--affine-only", "--pairs", folder["pairs.tsv"], "--out", folder["eval"]]);
+        Assert.Equal(2, eval.ExitCode);
+        Assert.Contains("fixed_labels", eval.Error);
+        Assert.DoesNotContain("   at ", eval.Error);
+
+        var apply = LabelFreeProcess.Run(["register", "apply", "--model", folder["missing"], "--fixed", "a.nii.gz", "--moving", "b.nii.gz", "--out", folder["out"]]);
+        Assert.Equal(2, apply.ExitCode);
+        Assert.Contains("not found", apply.Error);
+    }
+}
