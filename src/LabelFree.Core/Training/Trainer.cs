@@ -259,6 +259,7 @@ public sealed class Trainer<TBatch>
         public void Capture(nn.Module network)
         {
             Dispose();
+            using var scope = NewDisposeScope();  // the detach() views are temporaries; only the clones are kept
             _weights = network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
             if (path is not null) Safetensors.Save(path, _weights);
         }
