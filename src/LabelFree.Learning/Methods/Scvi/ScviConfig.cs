@@ -45,6 +45,9 @@ public enum GeneLikelihood
 public sealed record ScviConfig
 {
     public int Genes { get; init; }
+    /// <summary>The obs column the batches were read from at training (null: one batch); embed and eval default to it.</summary>
+    public string? BatchKey { get; init; }
+
     public int Batches { get; init; } = 1;
     public string[] BatchNames { get; init; } = [];
     public int Hidden { get; init; } = 128;
@@ -78,7 +81,7 @@ public sealed record ScviConfig
     public double KlWeight(int epoch) => KlWarmupEpochs == 0 ? 1 : Math.Min(1.0, (double)epoch / KlWarmupEpochs);
 
     public bool Equals(ScviConfig? other) =>
-        other is not null && Genes == other.Genes && Batches == other.Batches && BatchNames.SequenceEqual(other.BatchNames) && Hidden == other.Hidden
+        other is not null && Genes == other.Genes && BatchKey == other.BatchKey && Batches == other.Batches && BatchNames.SequenceEqual(other.BatchNames) && Hidden == other.Hidden
         && Latent == other.Latent && DropoutRate == other.DropoutRate && BatchNormMomentum == other.BatchNormMomentum && BatchNormEps == other.BatchNormEps
         && VarianceEps == other.VarianceEps && Likelihood == other.Likelihood && KlWarmupEpochs == other.KlWarmupEpochs;
 
