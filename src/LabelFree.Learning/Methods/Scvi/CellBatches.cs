@@ -11,9 +11,18 @@ public sealed record CellBatch(Tensor Counts, Tensor? BatchOneHot);
 /// <summary>
 /// Cells of a sparse count matrix as minibatches: only the requested rows are densified, on the CPU, then moved to the
 /// training device. <paramref name="cells"/> selects which rows of the matrix this source serves (training or held out).
+/// <para>
+/// The dense staging buffers are reused (one per batch size; not thread-safe). A fresh buffer per minibatch (about 1 MB
+/// for 2,000 genes) lands on the large-object heap and makes the GC run often; TorchSharp 0.107 passes the native
+/// handles of temporary Scalars (the implicit 1 in every tensor addition, softplus's beta...) without keeping them
+/// alive, so a GC during a native call can finalize one in use, which crashed training after a few hundred steps
+/// ("Unknown scalar type"). Fewer collections make that race rare enough not to be met in practice.
+/// </para>
 /// </summary>
 public sealed class CellBatches(SparseCounts counts, int[] batchCodes, int batches, IReadOnlyList<int> cells, Device device) : IBatchSource<CellBatch>
 {
+    private readonly Dictionary<int, float[]> _buffers = [];
+
     public int Count => cells.Count;
 
     public CellBatch Load(ReadOnlySpan<int> indices, Rng rng)
@@ -26,7 +35,8 @@ public sealed class CellBatches(SparseCounts counts, int[] batchCodes, int batch
     /// <summary>The given matrix rows as one batch.</summary>
     public CellBatch Rows(int[] rows)
     {
-        var dense = new float[rows.Length * counts.Columns];
+        var length = rows.Length * counts.Columns;
+        if (!_buffers.TryGetValue(length, out var dense)) _buffers[length] = dense = new float[length];
         counts.FillDense(rows, dense);
         var x = tensor(dense, [rows.Length, counts.Columns]).to(device);  // (B, genes)
         Tensor? oneHot = null;
