@@ -31,7 +31,8 @@ public static class Umap
         // umap-learn drops edges too weak to be sampled even once over the run.
         var period = weights.Select(w => w < maxWeight / nEpochs ? double.PositiveInfinity : maxWeight / w).ToArray();
         var next = (double[])period.Clone();
-        var nextNegative = period.Select(p => p / negativeSamples).ToArray();
+        var negativePeriod = period.Select(p => p / negativeSamples).ToArray();
+        var nextNegative = (double[])negativePeriod.Clone();
         var rng = Rng.For(seed, "umap");
         for (var epoch = 1; epoch <= nEpochs; epoch++)
         {
@@ -41,7 +42,9 @@ public static class Umap
                 if (next[e] > epoch) continue;
                 int i = heads[e], j = tails[e];
                 Attract(y, i, j, alpha);
-                var negatives = (int)((epoch - next[e]) / nextNegative[e]);
+                // Negative samples owed since the last time, at negativeSamples per positive sample.
+                var negatives = (int)((epoch - nextNegative[e]) / negativePeriod[e]);
+                nextNegative[e] += negatives * negativePeriod[e];
                 for (var s = 0; s < negatives; s++)
                 {
                     var k = rng.NextInt(n);
