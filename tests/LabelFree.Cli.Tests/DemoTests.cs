@@ -23,6 +23,9 @@ public class DemoTests
         Assert.Contains("brain autoencoder: 30 steps", result.Output);
         Assert.Contains("anomaly detection (StRegA): 3 unseen brains", result.Output);
         Assert.Contains("cis-eQTL scan: 12 genes", result.Output);
+        Assert.Contains("single cells (scVI): PBMC", result.Output);
+        foreach (var file in new[] { "cells/pbmc/cells.h5ad", "cells/visium/figures/umap_leiden.png", "cells/simulated/eval/metrics.json" })
+            Assert.True(File.Exists(Path.Combine(folder.Path, file)), file);
         foreach (var file in new[] { "gwas/loci.tsv", "gwas/figures/manhattan.png", "gwas/figures/qq.png", "anomaly/config.json", "anomaly/metrics.jsonl", "anomaly/metrics.json", "anomaly/model/model.safetensors", "anomaly/overlay_itk_head.png" })
             Assert.True(File.Exists(Path.Combine(folder.Path, file)), file);
     }

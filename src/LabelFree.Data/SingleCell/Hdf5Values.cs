@@ -27,7 +27,9 @@ internal static class Hdf5Values
         var other => throw Unsupported(source, dataset, other),
     };
 
-    public static int[] Ints(IH5Dataset dataset, string source) => Array.ConvertAll(Longs(dataset, source), v => checked((int)v));
+    public static int[] Ints(IH5Dataset dataset, string source) => Kind(dataset) is (H5DataTypeClass.FixedPoint, 4, true)
+        ? dataset.Read<int[]>()  // the common case, read without a 64-bit copy (indices of 10^8 non-zeros)
+        : Array.ConvertAll(Longs(dataset, source), v => checked((int)v));
 
     public static string[] Strings(IH5Dataset dataset) => dataset.Read<string[]>();
 

@@ -15,11 +15,13 @@ public sealed record CellEmbeddingSummary(int Cells, int Genes, int Batches, int
 /// <summary>Input loading and the outputs shared by the cells commands: latent.tsv, clusters.tsv, cells.h5ad, figures/umap*.png.</summary>
 public static class CellOutputs
 {
-    /// <summary>Reads a count matrix in any supported format and checks that it holds raw counts.</summary>
-    public static CellData Load(string input, string? layer, IProgressReporter progress)
+    /// <summary>Reads a count matrix in any supported format and checks that it holds raw counts and the obs columns named in <paramref name="columns"/>.</summary>
+    public static CellData Load(string input, string? layer, IProgressReporter progress, params string?[] columns)
     {
         var data = CellDataReader.Read(input, layer);
         data.Counts.RequireCounts(input);
+        foreach (var column in columns)
+            if (column is not null) data.Column(column, input);
         if (data.Cells < 2 || data.Genes < 2) throw new Core.Errors.UserInputException($"{input}: {data.Cells} cells x {data.Genes} genes; scVI needs at least 2 of each");
         progress.Info($"{input}: {data.Cells:N0} cells x {data.Genes:N0} genes, {data.Counts.NonZeros:N0} non-zero counts");
         return data;

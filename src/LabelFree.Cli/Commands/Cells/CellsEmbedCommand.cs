@@ -40,7 +40,7 @@ public static class CellsEmbedCommand
     {
         var device = TorchRuntime.Start(settings.Device, settings.Threads);
         using var model = Scvi.Load(settings.Model, device);
-        var data = CellOutputs.Load(settings.Input, settings.Layer, progress);
+        var data = CellOutputs.Load(settings.Input, settings.Layer, progress, settings.BatchKey);
         var codes = CellOutputs.BatchCodes(model, data, settings.BatchKey, settings.Input);
         if (data.Genes != model.Config.Genes)
             throw new Core.Errors.UserInputException($"{settings.Input}: {data.Genes} genes, but the model was trained on {model.Config.Genes}");

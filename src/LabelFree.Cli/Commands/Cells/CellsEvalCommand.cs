@@ -67,7 +67,7 @@ public static class CellsEvalCommand
     {
         var device = TorchRuntime.Start(settings.Device, settings.Threads);
         using var model = Scvi.Load(settings.Model, device);
-        var data = CellOutputs.Load(settings.Input, settings.Layer, progress);
+        var data = CellOutputs.Load(settings.Input, settings.Layer, progress, settings.BatchKey, settings.LabelsKey);
         var codes = CellOutputs.BatchCodes(model, data, settings.BatchKey, settings.Input);
         var (batch, batchNames) = CellData.Encode(data.Column(settings.BatchKey, settings.Input));
         var (labels, labelNames) = CellData.Encode(data.Column(settings.LabelsKey, settings.Input));

@@ -37,7 +37,18 @@ public static class CellsTrainCommand
         var input = new Option<string>("--input") { Description = "Counts: a 10x MatrixMarket folder, a 10x .h5(.gz) or an AnnData .h5ad", Required = true };
         var batchKey = new Option<string?>("--batch-key") { Description = "obs column naming each cell's batch (h5ad); the decoder is conditioned on it" };
         var output = new Option<string>("--out") { Description = "Run folder", Required = true };
-        var likelihood = new Option<GeneLikelihood>("--likelihood") { Description = "zinb (scvi-tools' default) or nb", DefaultValueFactory = _ => GeneLikelihood.Zinb };
+        var likelihood = new Option<GeneLikelihood>("--likelihood")
+        {
+            Description = "zinb (scvi-tools' default) or nb",
+            DefaultValueFactory = _ => GeneLikelihood.Zinb,
+            CustomParser = result =>
+            {
+                var value = result.Tokens.Count > 0 ? result.Tokens[0].Value : "zinb";
+                if (Enum.TryParse<GeneLikelihood>(value, ignoreCase: true, out var parsed)) return parsed;
+                result.AddError($"--likelihood: expected zinb or nb, got '{value}'");
+                return GeneLikelihood.Zinb;
+            },
+        };
         var epochs = CommonOptions.Positive(new Option<int?>("--epochs") { Description = "Passes over the training cells (default: scvi-tools' min(round(20000 / cells * 400), 400))" });
         var layer = new Option<string?>("--layer") { Description = "Read counts from this h5ad layer instead of X" };
         var seed = CommonOptions.Seed();
@@ -64,7 +75,7 @@ public static class CellsTrainCommand
     public static CellsTrainSummary Train(CellsTrainSettings settings, IProgressReporter progress, string title = "cells")
     {
         var device = TorchRuntime.Start(settings.Device, settings.Threads);
-        var data = CellOutputs.Load(settings.Input, settings.Layer, progress);
+        var data = CellOutputs.Load(settings.Input, settings.Layer, progress, settings.BatchKey);
         var (codes, batchNames) = settings.BatchKey is null ? (new int[data.Cells], new[] { "all" }) : CellData.Encode(data.Column(settings.BatchKey, settings.Input));
         if (batchNames.Length > 100) throw new UserInputException($"{settings.Input}: obs column '{settings.BatchKey}' has {batchNames.Length} distinct values; is it really a batch?");
         var config = new ScviConfig
