@@ -26,22 +26,30 @@ public static class NearestNeighbors
         using var scope = NewDisposeScope();
         var all = tensor(Flatten(points), [n, d]);                        // (n, d)
         var norms = all.pow(2).sum(1);                                    // (n,)
+        var candidates = Math.Min(k + 1, n);                              // one extra: the point itself
+        var rowNorms = norms.data<float>().ToArray();
         for (var first = 0; first < n; first += blockRows)
         {
             using var block = NewDisposeScope();
             var rows = Math.Min(blockRows, n - first);
-            var x = all.narrow(0, first, rows);                           // (rows, d)
-            var squared = (norms.narrow(0, first, rows).unsqueeze(1) + norms.unsqueeze(0) - 2 * x.matmul(all.t())).clamp_min(0);  // (rows, n)
-            squared.index_put_(float.PositiveInfinity, arange(rows), arange(first, first + rows));  // not one's own neighbour
-            var (values, indices) = squared.topk(k, dim: 1, largest: false, sorted: true);          // (rows, k)
-            var v = values.sqrt().data<float>().ToArray();
+            // ||y||^2 - 2 x.y in one GEMM pass (||x||^2 is constant along a row, added back below): (rows, n)
+            var scores = addmm(norms.unsqueeze(0), all.narrow(0, first, rows), all.t(), beta: 1, alpha: -2);
+            var (values, indices) = scores.topk(candidates, dim: 1, largest: false, sorted: true);  // (rows, k + 1)
+            var v = values.data<float>().ToArray();
             var ix = indices.data<long>().ToArray();
             for (var r = 0; r < rows; r++)
-                for (var j = 0; j < k; j++)
+            {
+                var self = first + r;
+                var j = 0;
+                for (var c = 0; c < candidates && j < k; c++)
                 {
-                    index[first + r, j] = (int)ix[r * k + j];
-                    distance[first + r, j] = v[r * k + j];
+                    var other = (int)ix[r * candidates + c];
+                    if (other == self) continue;  // not one's own neighbour (if duplicates push it out, the last candidate is dropped)
+                    index[self, j] = other;
+                    distance[self, j] = MathF.Sqrt(MathF.Max(0, v[r * candidates + c] + rowNorms[self]));
+                    j++;
                 }
+            }
         }
         return new Neighbors(index, distance);
     }

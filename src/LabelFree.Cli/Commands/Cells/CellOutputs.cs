@@ -10,7 +10,7 @@ using LabelFree.Reports.Figures;
 namespace LabelFree.Cli.Commands.Cells;
 
 /// <summary>What <c>cells train</c> and <c>cells embed</c> write from a latent space.</summary>
-public sealed record CellEmbeddingSummary(int Cells, int Genes, int Batches, int LeidenClusters, int KMeansClusters, string H5ad);
+public sealed record CellEmbeddingSummary(int Cells, int Genes, int Batches, int LeidenClusters, int KmeansClusters, string H5ad);
 
 /// <summary>Input loading and the outputs shared by the cells commands: latent.tsv, clusters.tsv, cells.h5ad, figures/umap*.png.</summary>
 public static class CellOutputs

@@ -17,7 +17,7 @@ public sealed record CellsEvalSettings(string Model, string Input, string BatchK
     long Seed = 0, ComputeDevice Device = ComputeDevice.Cpu, int? Threads = null);
 
 /// <summary>Scores of one embedding: clusters against the known labels, and how well batches mix among neighbours.</summary>
-public sealed record EmbeddingScores(double AriLeiden, double NmiLeiden, double AriKMeans, double NmiKMeans, int LeidenClusters, double? BatchEntropy);
+public sealed record EmbeddingScores(double AriLeiden, double NmiLeiden, double AriKmeans, double NmiKmeans, int LeidenClusters, double? BatchEntropy);
 
 /// <summary>metrics.json of <c>cells eval</c>: scVI and the standard baseline side by side.</summary>
 public sealed record CellsEvalMetrics(int Cells, int Genes, int Batches, int Labels, EmbeddingScores Scvi, EmbeddingScores BaselinePca,
@@ -58,7 +58,7 @@ public static class CellsEvalCommand
         var metrics = Evaluate(settings, progress);
         output.WriteLine($"{"",-14}{"ARI leiden",12}{"NMI leiden",12}{"ARI kmeans",12}{"NMI kmeans",12}{"batch mixing",14}");
         foreach (var (name, s) in new[] { ("scVI", metrics.Scvi), ("PCA baseline", metrics.BaselinePca) })
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-14}{s.AriLeiden,12:F3}{s.NmiLeiden,12:F3}{s.AriKMeans,12:F3}{s.NmiKMeans,12:F3}{s.BatchEntropy,14:F3}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-14}{s.AriLeiden,12:F3}{s.NmiLeiden,12:F3}{s.AriKmeans,12:F3}{s.NmiKmeans,12:F3}{s.BatchEntropy,14:F3}"));
         output.WriteLine($"metrics: {Path.Combine(settings.Out, "metrics.json")}");
         return CommandLine.Ok;
     }
@@ -82,7 +82,7 @@ public static class CellsEvalCommand
         var elbo = model.Elbo(data.Counts, codes, Enumerable.Range(0, data.Cells).ToArray(), settings.Seed);
 
         var metrics = new CellsEvalMetrics(data.Cells, data.Genes, batchNames.Length, labelNames.Length, scvi.Scores, baseline.Scores, elbo, MixingNeighbors,
-            $"normalize_total(1e4) + log1p + PCA({BaselineComponents}); kNN 15, Leiden (resolution 1), k-means (k = {labelNames.Length})");
+            $"normalize_total(1e4), log1p, PCA({BaselineComponents}); kNN 15, Leiden (resolution 1), k-means (k = {labelNames.Length})");
         Json.Write(Path.Combine(settings.Out, "metrics.json"), metrics);
 
         var table = new StringBuilder("cell\tlabel\tbatch\tscvi_leiden\tscvi_kmeans\tpca_leiden\tpca_kmeans\n");

@@ -27,7 +27,7 @@ public sealed record CellsTrainSettings(
 public sealed record CellsTrainRecord(string Input, string? Layer, string? BatchKey, ScviConfig Model, TrainerOptions Training, int TrainCells, int HeldOutCells);
 
 /// <summary>What <c>cells train</c> reports.</summary>
-public sealed record CellsTrainSummary(long Steps, int Epochs, double FinalLoss, double HeldOutElbo, CellEmbeddingSummary Embedding);
+public sealed record CellsTrainSummary(long Steps, int Epochs, double FinalLoss, double HeldOutNegativeElbo, CellEmbeddingSummary Embedding);
 
 /// <summary><c>cells train</c>: scVI on a count matrix, then the latent, clusters, UMAP and an h5ad of the training cells.</summary>
 public static class CellsTrainCommand
@@ -67,7 +67,7 @@ public static class CellsTrainCommand
     public static int Run(CellsTrainSettings settings, TextWriter output, IProgressReporter progress)
     {
         var summary = Train(settings, progress);
-        output.WriteLine($"trained {summary.Steps} steps ({summary.Epochs} epochs), final loss {summary.FinalLoss:G5}, held-out negative ELBO {summary.HeldOutElbo:G5} per cell; " +
+        output.WriteLine($"trained {summary.Steps} steps ({summary.Epochs} epochs), final loss {summary.FinalLoss:G5}, held-out negative ELBO {summary.HeldOutNegativeElbo:G5} per cell; " +
                          $"{summary.Embedding.LeidenClusters} Leiden clusters; model: {Path.Combine(settings.Out, "model")}; h5ad: {summary.Embedding.H5ad}");
         return CommandLine.Ok;
     }

@@ -58,7 +58,7 @@ public static class CellsPipeline
                        "each cell's 50 nearest neighbours divided by log(batches): 1 is perfect mixing, 0 none.")
             .Table(["embedding", "ARI (Leiden)", "NMI (Leiden)", "ARI (k-means)", "NMI (k-means)", "batch mixing"],
                 new[] { ("scVI", eval.Scvi), ("PCA baseline", eval.BaselinePca) }.Select(r => (IReadOnlyList<string>)
-                    [r.Item1, F(r.Item2.AriLeiden), F(r.Item2.NmiLeiden), F(r.Item2.AriKMeans), F(r.Item2.NmiKMeans), F(r.Item2.BatchEntropy)]))
+                    [r.Item1, F(r.Item2.AriLeiden), F(r.Item2.NmiLeiden), F(r.Item2.AriKmeans), F(r.Item2.NmiKmeans), F(r.Item2.BatchEntropy)]))
             .Figure(Path.Combine(folder, "simulated", "eval", "figures", "umap_scvi_batch.png"), "Simulated: scVI latent, coloured by batch (mixed).")
             .Figure(Path.Combine(folder, "simulated", "eval", "figures", "umap_pca_batch.png"), "Simulated: PCA baseline, coloured by batch (separated by the batch effect).")
             .Figure(Path.Combine(folder, "simulated", "eval", "figures", "umap_scvi_labels.png"), "Simulated: scVI latent, coloured by the true cell type.");
