@@ -38,6 +38,9 @@ public enum GeneLikelihood
 /// <item>Weights are initialised by TorchSharp's (LibTorch's) defaults, which match PyTorch's; the random draws differ.</item>
 /// <item>The ELBO reported is the mean over held-out cells of the per-cell negative ELBO with kl_weight 1
 /// (reconstruction + KL), from one posterior sample per cell and a fixed sampling seed.</item>
+/// <item>A cell with no counts gets library size 1 (log 0 would be minus infinity; scvi-tools would fail on it).</item>
+/// <item>The held-out loss is computed every epoch with the current KL weight and logged (scvi-tools logs it too); it
+/// neither stops training early nor picks the weights kept (scvi-tools' defaults: no early stopping, last weights).</item>
 /// <item>Normalised expression is the decoder's softmax times 10,000 at the latent mean, decoded in the cell's own batch
 /// (scvi-tools' get_normalized_expression defaults to library size 1 and can average over samples).</item>
 /// </list>
