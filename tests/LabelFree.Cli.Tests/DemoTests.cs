@@ -12,7 +12,8 @@ public class DemoTests
     public void Demo_writes_config_metrics_model_and_report()
     {
         using var folder = new TempFolder();
-        var result = LabelFreeProcess.Run([.. Common, "--quick", "--steps", "30", "--out", folder.Path]);
+        // Four parts now (brain autoencoder, anomaly, GWAS, cells): a busy 2-core machine needs more than the default 5 minutes.
+        var result = LabelFreeProcess.Run([.. Common, "--quick", "--steps", "30", "--out", folder.Path], timeout: TimeSpan.FromMinutes(12));
 
         Assert.True(result.ExitCode == 0, result.Error);
         foreach (var file in new[] { "config.json", "metrics.jsonl", "report.html", "summary.json", "reconstruction_metrics.tsv",

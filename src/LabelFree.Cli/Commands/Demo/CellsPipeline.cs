@@ -31,10 +31,10 @@ public static class CellsPipeline
         var pbmc = CellsTrainCommand.Train(Settings(pbmcFolder, "pbmc"), progress, "PBMC");
         progress.Info("cells: Visium mouse brain (10x HDF5)");
         var visium = CellsTrainCommand.Train(Settings(DataFolder.File("singlecell/visium_mouse_brain/filtered_feature_bc_matrix.h5.gz"), "visium",
-            epochs: demo.Quick ? 30 : null), progress, "Visium mouse brain");
+            epochs: demo.Quick ? 20 : null), progress, "Visium mouse brain");
 
         progress.Info("cells: simulated counts with known cell types and two batches");
-        var options = demo.Quick ? new SimulationOptions { Cells = 600, Genes = 200 } : new SimulationOptions { Cells = 2000, Genes = 500 };
+        var options = demo.Quick ? new SimulationOptions { Cells = 500, Genes = 150 } : new SimulationOptions { Cells = 2000, Genes = 500 };
         var simulatedPath = Path.Combine(folder, "simulated", "counts.h5ad");
         H5adWriter.Write(simulatedPath, CountSimulator.Simulate(options, demo.Seed), new Dictionary<string, float[,]>());
         CellsTrainCommand.Train(Settings(simulatedPath, "simulated/run", batchKey: "batch"), progress, "simulated");
