@@ -1,6 +1,7 @@
 using System.CommandLine;
 using LabelFree.Cli;
 using LabelFree.Cli.Commands.Anomaly;
+using LabelFree.Cli.Commands.Cells;
 using LabelFree.Cli.Commands.Demo;
 using LabelFree.Cli.Commands.Doctor;
 using LabelFree.Cli.Commands.Gwas;
@@ -15,5 +16,6 @@ var root = new RootCommand("LabelFree: learning without labels on biomedical dat
     GwasCommand.Create(),
     LociCommand.Create(),
     RegisterCommand.Create(),
+    CellsCommand.Create(),
 };
 return CommandLine.Run(root, args);

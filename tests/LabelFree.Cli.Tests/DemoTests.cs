@@ -12,7 +12,8 @@ public class DemoTests
     public void Demo_writes_config_metrics_model_and_report()
     {
         using var folder = new TempFolder();
-        var result = LabelFreeProcess.Run([.. Common, "--quick", "--steps", "30", "--out", folder.Path]);
+        // Five parts (brain autoencoder, anomaly, GWAS, registration, cells): a busy 2-core machine needs more than the default 5 minutes.
+        var result = LabelFreeProcess.Run([.. Common, "--quick", "--steps", "30", "--out", folder.Path], timeout: TimeSpan.FromMinutes(12));
 
         Assert.True(result.ExitCode == 0, result.Error);
         foreach (var file in new[] { "config.json", "metrics.jsonl", "report.html", "summary.json", "reconstruction_metrics.tsv",
@@ -24,7 +25,9 @@ public class DemoTests
         Assert.Contains("anomaly detection (StRegA): 3 unseen brains", result.Output);
         Assert.Contains("cis-eQTL scan: 12 genes", result.Output);
         Assert.Contains("registration (VoxelMorph): 2 held-out pairs", result.Output);
-        foreach (var file in new[] { "registration/config.json", "registration/metrics.json", "registration/model/model.safetensors", "registration/overlay_0.png", "registration/overlay_1.png" })
+        Assert.Contains("single cells (scVI): PBMC", result.Output);
+        foreach (var file in new[] { "registration/config.json", "registration/metrics.json", "registration/model/model.safetensors", "registration/overlay_0.png",
+                     "registration/overlay_1.png", "cells/pbmc/cells.h5ad", "cells/visium/figures/umap_leiden.png", "cells/simulated/eval/metrics.json" })
             Assert.True(File.Exists(Path.Combine(folder.Path, file)), file);
         foreach (var file in new[] { "gwas/loci.tsv", "gwas/figures/manhattan.png", "gwas/figures/qq.png", "anomaly/config.json", "anomaly/metrics.jsonl", "anomaly/metrics.json", "anomaly/model/model.safetensors", "anomaly/overlay_itk_head.png" })
             Assert.True(File.Exists(Path.Combine(folder.Path, file)), file);

@@ -154,6 +154,7 @@ public sealed class Trainer<TBatch>
         IBatchSource<TBatch> train, int[] order, TrainingStep at, OptimizerHelper optimizer, List<Parameter> parameters,
         double learningRate, CheckpointStore? store)
     {
+        using var noCollection = NoCollectionRegion.Enter();
         using var scope = NewDisposeScope();
         foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
         var first = (int)(at.Step % at.StepsPerEpoch) * _options.BatchSize;
@@ -183,6 +184,7 @@ public sealed class Trainer<TBatch>
         {
             for (var first = 0; first < validation.Count; first += _options.BatchSize)
             {
+                using var noCollection = NoCollectionRegion.Enter();
                 using var scope = NewDisposeScope();
                 var count = Math.Min(_options.BatchSize, validation.Count - first);
                 var indices = Enumerable.Range(first, count).ToArray();
@@ -259,6 +261,7 @@ public sealed class Trainer<TBatch>
         public void Capture(nn.Module network)
         {
             Dispose();
+            using var scope = NewDisposeScope();  // the detach() views are temporaries; only the clones are kept
             _weights = network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
             if (path is not null) Safetensors.Save(path, _weights);
         }

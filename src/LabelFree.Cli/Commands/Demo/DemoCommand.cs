@@ -12,9 +12,10 @@ public static class DemoCommand
     public const string Anomaly = "anomaly";
     public const string Gwas = "gwas";
     public const string Registration = "registration";
+    public const string Cells = "cells";
 
     /// <summary>The demo's pipelines, in the order they run.</summary>
-    public static readonly string[] Pipelines = [BrainAutoencoder, Anomaly, Gwas, Registration];
+    public static readonly string[] Pipelines = [BrainAutoencoder, Anomaly, Gwas, Registration, Cells];
 
     public static Command Create()
     {
@@ -61,12 +62,18 @@ public static class DemoCommand
             var gwas = GwasPipeline.Run(settings, report, progress);
             output.WriteLine($"cis-eQTL scan: {gwas.Genes} genes, {gwas.Loci} independent loci ({gwas.CisLoci} cis), median lambda_GC {gwas.MedianLambda:F3}");
         }
-
         if (settings.Runs(Registration))
         {
             var cases = RegistrationPipeline.Run(settings, torchDevice, report, progress);
             output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"registration (VoxelMorph): {cases.Count} held-out pairs, mean Dice affine {cases.Average(c => c.DiceAffine):F3} -> affine + VoxelMorph {cases.Average(c => c.DiceVoxelMorph):F3}, folding {100 * cases.Average(c => c.FoldingFraction):F4}%"));
+        }
+        if (settings.Runs(Cells))
+        {
+            var cells = CellsPipeline.Run(settings, report, progress);
+            var (scvi, pca) = (cells.Simulated.Scvi, cells.Simulated.BaselinePca);
+            output.WriteLine($"single cells (scVI): PBMC {cells.PbmcClusters} and Visium {cells.VisiumClusters} Leiden clusters; simulated 2 batches: " +
+                             $"ARI {scvi.AriLeiden:F3} (PCA {pca.AriLeiden:F3}), batch mixing {scvi.BatchEntropy:F3} (PCA {pca.BatchEntropy:F3})");
         }
 
         var reportPath = Path.Combine(settings.Out, "report.html");

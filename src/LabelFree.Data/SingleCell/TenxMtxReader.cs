@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.IO.Compression;
+using LabelFree.Core.Errors;
+
+namespace LabelFree.Data.SingleCell;
+
+/// <summary>
+/// Reads a 10x Genomics MatrixMarket folder: <c>matrix.mtx</c> (genes x cells, coordinate format, 1-based), with
+/// <c>genes.tsv</c> (Cell Ranger 2: id, name) or <c>features.tsv</c> (Cell Ranger 3: id, name, type) and
+/// <c>barcodes.tsv</c>; each file may be gzipped. The matrix is transposed into CSR cells x genes as it is read.
+/// </summary>
+public static class TenxMtxReader
+{
+    /// <summary>Whether <paramref name="folder"/> looks like a 10x MatrixMarket folder.</summary>
+    public static bool IsMtxFolder(string folder) => Directory.Exists(folder) && Find(folder, "matrix.mtx") is not null;
+
+    public static CellData Read(string folder)
+    {
+        if (!Directory.Exists(folder)) throw new UserInputException($"{folder}: 10x MatrixMarket folder not found");
+        var matrixPath = Find(folder, "matrix.mtx") ?? throw new UserInputException($"{folder}: no matrix.mtx or matrix.mtx.gz in this folder");
+        var featuresPath = Find(folder, "features.tsv") ?? Find(folder, "genes.tsv")
+            ?? throw new UserInputException($"{folder}: no genes.tsv or features.tsv (gzipped or not) beside the matrix");
+        var barcodesPath = Find(folder, "barcodes.tsv") ?? throw new UserInputException($"{folder}: no barcodes.tsv (gzipped or not) beside the matrix");
+
+        var features = ReadLines(featuresPath).Select(l => l.Split('\t')).ToList();
+        var barcodes = ReadLines(barcodesPath).Select(l => l.Split('\t')[0]).ToArray();
+        var counts = ReadMatrix(matrixPath, out var genes, out var cells);
+        if (genes != features.Count) throw new UserInputException($"{featuresPath}: {features.Count} genes, but {matrixPath} has {genes} rows");
+        if (cells != barcodes.Length) throw new UserInputException($"{barcodesPath}: {barcodes.Length} barcodes, but {matrixPath} has {cells} columns");
+        var ids = features.Select(f => f[0]).ToArray();
+        var names = features.Select(f => f.Length > 1 ? f[1] : f[0]).ToArray();
+        return new CellData(counts, barcodes, names, ids, new Dictionary<string, string[]>());
+    }
+
+    private static SparseCounts ReadMatrix(string path, out int genes, out int cells)
+    {
+        using var reader = Open(path);
+        var header = reader.ReadLine() ?? throw new UserInputException($"{path}: empty file");
+        if (!header.StartsWith("%%MatrixMarket matrix coordinate", StringComparison.OrdinalIgnoreCase))
+            throw new UserInputException($"{path}: not a MatrixMarket coordinate matrix (first line: {header[..Math.Min(60, header.Length)]})");
+        if (header.Contains("complex", StringComparison.OrdinalIgnoreCase) || header.Contains("symmetric", StringComparison.OrdinalIgnoreCase))
+            throw new UserInputException($"{path}: expected a general integer or real matrix, got '{header}'");
+        var pattern = header.Contains("pattern", StringComparison.OrdinalIgnoreCase);
+        string? line;
+        while ((line = reader.ReadLine()) is not null && line.StartsWith('%')) { }
+        var size = line?.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries) ?? throw new UserInputException($"{path}: no size line");
+        if (size.Length != 3 || !int.TryParse(size[0], out genes) || !int.TryParse(size[1], out cells) || !long.TryParse(size[2], out var entries))
+            throw new UserInputException($"{path}: malformed size line '{line}'");
+        var cellOf = new int[entries];
+        var geneOf = new int[entries];
+        var value = new float[entries];
+        for (long e = 0; e < entries; e++)
+        {
+            line = reader.ReadLine() ?? throw new UserInputException($"{path}: {entries} entries announced, file ends after {e}");
+            var span = line.AsSpan();
+            var fields = new Range[4];
+            var n = span.Split(fields, ' ', StringSplitOptions.RemoveEmptyEntries);
+            if (n < (pattern ? 2 : 3)
+                || !int.TryParse(span[fields[0]], CultureInfo.InvariantCulture, out var g) || !int.TryParse(span[fields[1]], CultureInfo.InvariantCulture, out var c)
+                || g < 1 || g > genes || c < 1 || c > cells)
+                throw new UserInputException($"{path}: entry {e + 1} is malformed or out of range: '{line}'");
+            var v = 1f;
+            if (!pattern && !float.TryParse(span[fields[2]], NumberStyles.Float, CultureInfo.InvariantCulture, out v))
+                throw new UserInputException($"{path}: entry {e + 1} has no numeric value: '{line}'");
+            geneOf[e] = g - 1;
+            cellOf[e] = c - 1;
+            value[e] = v;
+        }
+        return SparseCounts.FromTriplets(cells, genes, cellOf, geneOf, value);
+    }
+
+    private static string? Find(string folder, string name) =>
+        new[] { name, name + ".gz" }.Select(n => Path.Combine(folder, n)).FirstOrDefault(File.Exists);
+
+    private static StreamReader Open(string path)
+    {
+        Stream stream = File.OpenRead(path);
+        if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) stream = new GZipStream(stream, CompressionMode.Decompress);
+        return new StreamReader(stream, bufferSize: 1 << 16);
+    }
+
+    private static IEnumerable<string> ReadLines(string path)
+    {
+        using var reader = Open(path);
+        while (reader.ReadLine() is { } line)
+            if (line.Length > 0) yield return line;
+    }
+}
