@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using LabelFree.Data.SingleCell;
 using LabelFree.Data.SingleCell.Simulation;
@@ -58,7 +57,7 @@ public class CellsCommandTests
             "--out", folder["visium"], "--epochs", "1", "--threads", "1"]);
         Assert.True(visium.ExitCode == 0, visium.Error);
 
-        var lines = Python("""
+        var lines = DebianPython.Run("python3-anndata", """
             import sys, anndata
             for path in sys.argv[1:]:
                 a = anndata.read_h5ad(path)
@@ -90,19 +89,5 @@ public class CellsCommandTests
         Assert.True(Get(scvi, "ari_leiden") > Get(pca, "ari_leiden") + 0.1, eval.Output);
         Assert.True(Get(scvi, "batch_entropy") > Get(pca, "batch_entropy") + 0.3, eval.Output);
         Assert.True(Get(scvi, "ari_leiden") > 0.5, eval.Output);
-    }
-
-    private static string[] Python(string script, params string[] args)
-    {
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(script);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"python3-anndata failed (apt-get install python3-anndata): {error}");
-        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LabelFree.Data.Imaging;
 using LabelFree.TestKit;
 
@@ -13,21 +12,14 @@ public class NibabelOrientationTests
         var path = RepoData.File("imaging/KmeansTest_T1UCharRaw.nii.gz");
         var ras = Reorient.ToRas(NiftiReader.Read(path));
 
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add("""
+        var lines = DebianPython.Run("python3-nibabel", """
             import sys, nibabel as nib, numpy as np
             c = nib.as_closest_canonical(nib.load(sys.argv[1]))
             d = np.asarray(c.dataobj, dtype=float)
             print(" ".join(str(s) for s in c.shape))
             print(" ".join(repr(float(v)) for v in c.affine.ravel()))
             print(float(d.sum()), float((d * np.arange(d.shape[0])[:, None, None]).sum()), float((d * np.arange(d.shape[2])[None, None, :]).sum()))
-            """);
-        start.ArgumentList.Add(path);
-        using var process = Process.Start(start)!;
-        var lines = process.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, process.StandardError.ReadToEnd());
+            """, path);
 
         Assert.Equal(lines[0].Split(' ').Select(int.Parse), ras.Shape);
         Assert.Equal(lines[1].Split(' ').Select(double.Parse).Select(v => Math.Round(v, 4) + 0.0), ras.Affine.Select(v => Math.Round(v, 4) + 0.0));

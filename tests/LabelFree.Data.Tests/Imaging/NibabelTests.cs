@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LabelFree.Data.Imaging;
 using LabelFree.TestKit;
 
@@ -23,26 +22,12 @@ public class NibabelTests
             print(" ".join(repr(float(v)) for v in np.asarray(img.dataobj).ravel(order="F")))
             print(int(img.header["qform_code"]), " ".join(repr(float(v)) for v in img.get_qform().ravel()))
             """;
-        var lines = Python(script, folder["w.nii.gz"]);
+        var lines = DebianPython.Run("python3-nibabel", script, folder["w.nii.gz"]);
 
         Assert.Equal(affine, lines[0].Split(' ').Select(double.Parse).Select(v => Math.Round(v, 5) + 0.0));
         Assert.Equal(data, lines[1].Split(' ').Select(float.Parse));
         var qform = lines[2].Split(' ');
         Assert.Equal("2", qform[0]);
         Assert.Equal(affine, qform.Skip(1).Select(double.Parse).Select(v => Math.Round(v, 4) + 0.0));
-    }
-
-    private static string[] Python(string script, params string[] args)
-    {
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(script);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"python3-nibabel failed (apt-get install python3-nibabel): {error}");
-        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LabelFree.Core.Randomness;
 using LabelFree.Data.Imaging;
 using LabelFree.TestKit;
@@ -65,15 +64,7 @@ public class RegistrationImagingTests
             print(" ".join(repr(float(v)) for v in d[3, 4, 5, 0, :]))
             print(" ".join(repr(float(v)) for v in img.header.get_zooms()[:3]))
             """;
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add(folder["field.nii.gz"]);
-        using var process = Process.Start(start)!;
-        var lines = process.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"python3-nibabel failed: {error}");
+        var lines = DebianPython.Run("python3-nibabel", script, folder["field.nii.gz"]);
         Assert.Equal("vector 24 24 24 1 3", lines[0]);
         Assert.Equal([4.0, -2.0, 0.5], lines[1].Split(' ').Select(double.Parse));
         Assert.Equal([2.0, 2.0, 2.0], lines[2].Split(' ').Select(double.Parse));

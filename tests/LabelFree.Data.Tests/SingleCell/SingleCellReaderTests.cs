@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using LabelFree.Core.Errors;
 using LabelFree.Data.SingleCell;
@@ -101,7 +100,7 @@ public class SingleCellReaderTests
             b = a.copy(); b.X = b.X.toarray().astype(np.float32); b.write_h5ad(sys.argv[2])
             c = a.copy(); c.X = sp.csc_matrix(c.X); c.write_h5ad(sys.argv[3])
             """;
-        var lines = Python(script, folder["ours.h5ad"], folder["dense.h5ad"], folder["csc.h5ad"]);
+        var lines = DebianPython.Run("python3-anndata", script, folder["ours.h5ad"], folder["dense.h5ad"], folder["csc.h5ad"]);
 
         var total = (long)data.Counts.Values.Sum(v => (double)v);
         Assert.Equal($"40 12 csr_matrix {total}", lines[0]);
@@ -137,19 +136,5 @@ public class SingleCellReaderTests
         using var input = new GZipStream(File.OpenRead(from), CompressionMode.Decompress);
         using var output = File.Create(to);
         input.CopyTo(output);
-    }
-
-    private static string[] Python(string script, params string[] args)
-    {
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(script);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"python3-anndata failed (apt-get install python3-anndata): {error}");
-        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using LabelFree.Learning.Objectives;
 using LabelFree.TestKit;
@@ -70,7 +69,7 @@ public class CountLikelihoodsTests
             zinb = np.log(np.where(x == 0, drop, 0) + (1 - drop) * np.exp(nb))
             print(",".join(repr(float(v)) for v in nb)); print(",".join(repr(float(v)) for v in zinb))
             """;
-        var lines = Python(script, [.. new[] { xs, mus, thetas, pis }.Select(a => string.Join(",", a.Select(v => v.ToString("R", CultureInfo.InvariantCulture))))]);
+        var lines = DebianPython.Run("python3-scipy", script, [.. new[] { xs, mus, thetas, pis }.Select(a => string.Join(",", a.Select(v => v.ToString("R", CultureInfo.InvariantCulture))))]);
         var nb = CountLikelihoods.NegativeBinomial(tensor(xs), tensor(mus), tensor(thetas)).data<double>().ToArray();
         var zinb = CountLikelihoods.ZeroInflatedNegativeBinomial(tensor(xs), tensor(mus), tensor(thetas), tensor(pis)).data<double>().ToArray();
         var expectedNb = lines[0].Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
@@ -81,19 +80,5 @@ public class CountLikelihoodsTests
             Assert.Equal(expectedNb[i], nb[i], Math.Max(1e-5, 1e-6 * Math.Abs(expectedNb[i])) + 1e-8 / mus[i] * xs[i]);
             Assert.Equal(expectedZinb[i], zinb[i], Math.Max(1e-5, 1e-6 * Math.Abs(expectedZinb[i])) + 1e-8 / mus[i] * xs[i]);
         }
-    }
-
-    private static string[] Python(string script, params string[] args)
-    {
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(script);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"python3-scipy failed (apt-get install python3-scipy): {error}");
-        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 }
