@@ -110,10 +110,13 @@ public static class NiftiReader
             voxels *= dims[i];
             if (voxels > MaxVoxels) throw Bad(path, $"{string.Join("x", dims.Skip(1).Take((int)rank))} voxels is more than this reader holds");
         }
-        if (rank > 4 && dims.Skip(5).Take((int)rank - 4).Any(d => d != 1))
-            throw Bad(path, $"{rank}-D images with more than 4 non-trivial axes are not supported");
+        // Axes 4 and up: at most one may be longer than 1. A vector image (x, y, z, 1, c), as displacement fields are
+        // stored, has the same voxel order as c volumes (x, y, z, c), so it is read as such.
+        var extra = dims.Skip(4).Take((int)rank - 3).Where(d => d != 1).ToArray();
+        if (extra.Length > 1) throw Bad(path, $"{rank}-D images with more than 4 non-trivial axes are not supported");
         if (voxOffset < headerBytes) voxOffset = headerBytes + 4;  // vox_offset 0 in some writers: data after the extension flag
-        var shape = dims.Skip(1).Take((int)Math.Min(rank, 4)).Select(d => (int)d).ToList();
+        var shape = dims.Skip(1).Take((int)Math.Min(rank, 3)).Select(d => (int)d).ToList();
+        if (rank > 3) shape.Add(extra.Length == 1 ? (int)extra[0] : 1);
         while (shape.Count < 3) shape.Add(1);
         var spacing = new[] { Positive(pixdim[1]), Positive(pixdim[2]), Positive(pixdim[3]) };
         var affine = sformCode > 0 ? [.. srow, 0, 0, 0, 1]

@@ -68,5 +68,10 @@ public class RegistrationImagingTests
         Assert.Equal("vector 24 24 24 1 3", lines[0]);
         Assert.Equal([4.0, -2.0, 0.5], lines[1].Split(' ').Select(double.Parse));
         Assert.Equal([2.0, 2.0, 2.0], lines[2].Split(' ').Select(double.Parse));
+
+        // LabelFree reads its own field back: the vector axis becomes the volume axis.
+        var read = NiftiReader.Read(folder["field.nii.gz"]);
+        Assert.Equal([24, 24, 24, 3], read.Shape);
+        Assert.Equal([4f, -2f, 0.5f], Enumerable.Range(0, 3).Select(c => read[3, 4, 5, c]));
     }
 }
