@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using LabelFree.Core.Errors;
 using LabelFree.Core.IO;
 using LabelFree.Core.Torch;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LabelFree.Core.Models;
@@ -75,6 +76,29 @@ public static class ModelFolder
     }
 
     public static ModelMeta ReadMeta(string folder) => Json.Read<ModelMeta>(Path.Combine(folder, MetaFile));
+
+    /// <summary>A new network with initial weights drawn after seeding LibTorch with <paramref name="seed"/>, on <paramref name="device"/>.</summary>
+    public static TNet NewNetwork<TNet>(Func<TNet> build, long seed, Device device) where TNet : nn.Module
+    {
+        manual_seed(seed);
+        var network = build();
+        network.to(device);
+        return network;
+    }
+
+    /// <summary>
+    /// A saved model's config (checked by <paramref name="validate"/>) and its network rebuilt by <paramref name="build"/>,
+    /// filled from the folder's weights, on <paramref name="device"/>: every method's <c>Load</c>.
+    /// </summary>
+    public static (TConfig Config, TNet Network) Load<TConfig, TNet>(string folder, string method, Func<TConfig, TConfig> validate,
+        Func<TConfig, TNet> build, Device device) where TNet : nn.Module
+    {
+        var config = validate(ReadConfig<TConfig>(folder, method));
+        var network = build(config);
+        LoadWeights(folder, network);
+        network.to(device);
+        return (config, network);
+    }
 
     /// <summary>Fills <paramref name="network"/> from the folder's weights; names and shapes must match exactly.</summary>
     public static void LoadWeights(string folder, nn.Module network)

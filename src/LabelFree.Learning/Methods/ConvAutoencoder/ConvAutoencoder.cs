@@ -1,7 +1,6 @@
 using LabelFree.Core.Models;
 using LabelFree.Core.Progress;
 using LabelFree.Core.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LabelFree.Learning.Methods.ConvAutoencoder;
@@ -30,22 +29,13 @@ public sealed class ConvAutoencoder : ITrainable<Tensor>, IDisposable
     public nn.Module Network => _net;
 
     /// <summary>A new network with weights drawn from <paramref name="seed"/>.</summary>
-    public static ConvAutoencoder Create(ConvAutoencoderConfig config, long seed, Device device)
-    {
-        config.Validate();
-        manual_seed(seed);
-        var net = new ConvAutoencoderNet(config);
-        net.to(device);
-        return new ConvAutoencoder(config, net, device);
-    }
+    public static ConvAutoencoder Create(ConvAutoencoderConfig config, long seed, Device device) =>
+        new(config.Validate(), ModelFolder.NewNetwork(() => new ConvAutoencoderNet(config), seed, device), device);
 
     /// <summary>Rebuilds a saved model from its folder (config.json + model.safetensors); no training code needed.</summary>
     public static ConvAutoencoder Load(string folder, Device device)
     {
-        var config = ModelFolder.ReadConfig<ConvAutoencoderConfig>(folder, MethodName).Validate();
-        var net = new ConvAutoencoderNet(config);
-        ModelFolder.LoadWeights(folder, net);
-        net.to(device);
+        var (config, net) = ModelFolder.Load(folder, MethodName, (ConvAutoencoderConfig c) => c.Validate(), c => new ConvAutoencoderNet(c), device);
         return new ConvAutoencoder(config, net, device);
     }
 

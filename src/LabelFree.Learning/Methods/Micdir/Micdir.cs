@@ -1,5 +1,4 @@
 using LabelFree.Core.Models;
-using TorchSharp;
 using LabelFree.Core.Progress;
 using LabelFree.Core.Training;
 using LabelFree.Learning.Objectives;
@@ -31,21 +30,12 @@ public sealed class Micdir : IDeformableModel, ITrainable<RegistrationBatch>
 
     public nn.Module Network => _net;
 
-    public static Micdir Create(MicdirConfig config, long seed, Device device)
-    {
-        config.Validate();
-        manual_seed(seed);
-        var net = new MicdirNet(config);
-        net.to(device);
-        return new Micdir(config, net, device);
-    }
+    public static Micdir Create(MicdirConfig config, long seed, Device device) =>
+        new(config.Validate(), ModelFolder.NewNetwork(() => new MicdirNet(config), seed, device), device);
 
     public static Micdir Load(string folder, Device device)
     {
-        var config = ModelFolder.ReadConfig<MicdirConfig>(folder, MethodName).Validate();
-        var net = new MicdirNet(config);
-        ModelFolder.LoadWeights(folder, net);
-        net.to(device);
+        var (config, net) = ModelFolder.Load(folder, MethodName, (MicdirConfig c) => c.Validate(), c => new MicdirNet(c), device);
         return new Micdir(config, net, device);
     }
 

@@ -4,7 +4,6 @@ using LabelFree.Core.Progress;
 using LabelFree.Core.Randomness;
 using LabelFree.Core.Training;
 using LabelFree.Data.SingleCell;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LabelFree.Learning.Methods.Scvi;
@@ -37,21 +36,12 @@ public sealed class Scvi : ITrainable<CellBatch>, IDisposable
 
     public nn.Module Network => _net;
 
-    public static Scvi Create(ScviConfig config, long seed, Device device)
-    {
-        config.Validate();
-        manual_seed(seed);
-        var net = new ScviNet(config);
-        net.to(device);
-        return new Scvi(config, net, device);
-    }
+    public static Scvi Create(ScviConfig config, long seed, Device device) =>
+        new(config.Validate(), ModelFolder.NewNetwork(() => new ScviNet(config), seed, device), device);
 
     public static Scvi Load(string folder, Device device)
     {
-        var config = ModelFolder.ReadConfig<ScviConfig>(folder, MethodName).Validate();
-        var net = new ScviNet(config);
-        ModelFolder.LoadWeights(folder, net);
-        net.to(device);
+        var (config, net) = ModelFolder.Load(folder, MethodName, (ScviConfig c) => c.Validate(), c => new ScviNet(c), device);
         return new Scvi(config, net, device);
     }
 

@@ -2,7 +2,6 @@ using LabelFree.Core.Models;
 using LabelFree.Core.Progress;
 using LabelFree.Core.Training;
 using LabelFree.Data.Imaging;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LabelFree.Learning.Methods.Strega;
@@ -29,21 +28,12 @@ public sealed class Strega : ITrainable<ContextEncodingBatch>, IDisposable
 
     public nn.Module Network => _net;
 
-    public static Strega Create(StregaConfig config, long seed, Device device)
-    {
-        config.Validate();
-        manual_seed(seed);
-        var net = new CeVaeNet(config);
-        net.to(device);
-        return new Strega(config, net, device);
-    }
+    public static Strega Create(StregaConfig config, long seed, Device device) =>
+        new(config.Validate(), ModelFolder.NewNetwork(() => new CeVaeNet(config), seed, device), device);
 
     public static Strega Load(string folder, Device device)
     {
-        var config = ModelFolder.ReadConfig<StregaConfig>(folder, MethodName).Validate();
-        var net = new CeVaeNet(config);
-        ModelFolder.LoadWeights(folder, net);
-        net.to(device);
+        var (config, net) = ModelFolder.Load(folder, MethodName, (StregaConfig c) => c.Validate(), c => new CeVaeNet(c), device);
         return new Strega(config, net, device);
     }
 

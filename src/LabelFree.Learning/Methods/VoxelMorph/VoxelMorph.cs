@@ -1,5 +1,4 @@
 using LabelFree.Core.Models;
-using TorchSharp;
 using LabelFree.Core.Progress;
 using LabelFree.Core.Training;
 using LabelFree.Learning.Objectives;
@@ -31,21 +30,12 @@ public sealed class VoxelMorph : IDeformableModel, ITrainable<RegistrationBatch>
 
     public nn.Module Network => _net;
 
-    public static VoxelMorph Create(VoxelMorphConfig config, long seed, Device device)
-    {
-        config.Validate();
-        manual_seed(seed);
-        var net = new VoxelMorphNet(config);
-        net.to(device);
-        return new VoxelMorph(config, net, device);
-    }
+    public static VoxelMorph Create(VoxelMorphConfig config, long seed, Device device) =>
+        new(config.Validate(), ModelFolder.NewNetwork(() => new VoxelMorphNet(config), seed, device), device);
 
     public static VoxelMorph Load(string folder, Device device)
     {
-        var config = ModelFolder.ReadConfig<VoxelMorphConfig>(folder, MethodName).Validate();
-        var net = new VoxelMorphNet(config);
-        ModelFolder.LoadWeights(folder, net);
-        net.to(device);
+        var (config, net) = ModelFolder.Load(folder, MethodName, (VoxelMorphConfig c) => c.Validate(), c => new VoxelMorphNet(c), device);
         return new VoxelMorph(config, net, device);
     }
 
