@@ -60,6 +60,19 @@ public class RegisterCommandTests
         var dice = summary.RootElement.GetProperty("mean_dice").GetDouble();
         Assert.InRange(dice, 0.7, 1.0);
         Assert.True(File.Exists(Path.Combine(folder["eval"], "labels.tsv")));
+
+        // VoxelMorph trained on windows of a finer grid, then evaluated with instance-specific optimisation on each pair.
+        var windows = LabelFreeProcess.Run(["register", "train", "--data", folder["brain.nii.gz"], "--steps", "2", "--grid", "32", "32", "32", "--spacing", "5",
+            "--crop", "16", "16", "16", "--out", folder["run2"], "--threads", "2"]);
+        Assert.True(windows.ExitCode == 0, windows.Error);
+        using (var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder["run2"], "config.json"))))
+            Assert.Equal([16, 16, 16], config.RootElement.GetProperty("settings").GetProperty("crop").EnumerateArray().Select(v => v.GetInt32()));
+        var refined = LabelFreeProcess.Run(["register", "eval", "--model", Path.Combine(folder["run2"], "model"), "--refine", "5", "--pairs", pairs,
+            "--out", folder["eval2"], "--threads", "2"]);
+        Assert.True(refined.ExitCode == 0, refined.Error);
+        using var refinedSummary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder["eval2"], "summary.json")));
+        Assert.Equal(5, refinedSummary.RootElement.GetProperty("refine_steps").GetInt32());
+        Assert.InRange(refinedSummary.RootElement.GetProperty("mean_dice").GetDouble(), 0.7, 1.0);
     }
 
     [Fact]
@@ -71,6 +84,14 @@ public class RegisterCommandTests
         Assert.Equal(2, eval.ExitCode);
         Assert.Contains("fixed_labels", eval.Error);
         Assert.DoesNotContain("   at ", eval.Error);
+
+        var refine = LabelFreeProcess.Run(["register", "eval", "--affine-only", "--refine", "5", "--pairs", folder["pairs.tsv"], "--out", folder["eval"]]);
+        Assert.Equal(2, refine.ExitCode);
+        Assert.Contains("--refine", refine.Error);
+
+        var crop = LabelFreeProcess.Run(["register", "train", "--data", folder["missing.nii.gz"], "--grid", "32", "32", "32", "--crop", "48", "16", "16", "--out", folder["run"]]);
+        Assert.Equal(2, crop.ExitCode);
+        Assert.Contains("--crop", crop.Error);
 
         var apply = LabelFreeProcess.Run(["register", "apply", "--model", folder["missing"], "--fixed", "a.nii.gz", "--moving", "b.nii.gz", "--out", folder["out"]]);
         Assert.Equal(2, apply.ExitCode);

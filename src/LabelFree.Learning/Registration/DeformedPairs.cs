@@ -9,6 +9,8 @@ namespace LabelFree.Learning.Registration;
 /// Training pairs from few real brains: each pair is two independent random smooth deformations (with rotation, scaling,
 /// bias field and gamma; <see cref="RandomDeformation"/>) of one subject, drawn from the step's random stream, on the
 /// model's working grid. Subjects are prepared once (normalised, resampled onto a grid centred on each brain).
+/// With a <c>crop</c>, each pair is cut to a window of that size centred on a random brain voxel (clamped to the grid):
+/// the fully convolutional network then trains on windows of a fine grid and registers the whole grid at inference.
 /// </summary>
 public sealed class DeformedPairs : IBatchSource<RegistrationBatch>
 {
@@ -16,11 +18,17 @@ public sealed class DeformedPairs : IBatchSource<RegistrationBatch>
     private readonly DeformationOptions _options;
     private readonly Device _device;
     private readonly RegistrationGrid _grid;
+    private readonly int[] _window;
 
     /// <param name="count">Pairs per epoch (each drawn afresh from the step's stream).</param>
-    public DeformedPairs(IEnumerable<(NiftiImage Image, bool[] Mask)> subjects, RegistrationGrid grid, DeformationOptions options, int count, Device device)
+    /// <param name="crop">Window size in voxels (x first, as the grid's shape), or null for the whole grid.</param>
+    public DeformedPairs(IEnumerable<(NiftiImage Image, bool[] Mask)> subjects, RegistrationGrid grid, DeformationOptions options, int count, Device device,
+        int[]? crop = null)
     {
         _grid = grid;
+        _window = crop ?? grid.Shape;
+        if (_window.Length != grid.Dims || _window.Where((c, a) => c < 1 || c > grid.Shape[a]).Any())
+            throw new Core.Errors.UserInputException($"crop: expected {grid.Dims} sizes within the grid {string.Join("x", grid.Shape)}, got {string.Join("x", _window)}");
         _options = options;
         _device = device;
         Count = count;
@@ -39,16 +47,50 @@ public sealed class DeformedPairs : IBatchSource<RegistrationBatch>
 
     public RegistrationBatch Load(ReadOnlySpan<int> indices, Rng rng)
     {
-        var voxels = (int)_grid.Voxels;
+        var voxels = _window.Aggregate(1, (a, b) => a * b);
         var fixedData = new float[indices.Length * voxels];
         var movingData = new float[indices.Length * voxels];
         for (var b = 0; b < indices.Length; b++)
         {
             var (image, mask) = _subjects[rng.NextInt(_subjects.Count)];
-            RandomDeformation.Apply(image, mask, _options, rng).Image.Data.CopyTo(fixedData, b * voxels);
-            RandomDeformation.Apply(image, mask, _options, rng).Image.Data.CopyTo(movingData, b * voxels);
+            var fixedImage = RandomDeformation.Apply(image, mask, _options, rng).Image.Data;
+            var moving = RandomDeformation.Apply(image, mask, _options, rng).Image.Data;
+            var origin = WindowOrigin(mask, rng);
+            CopyWindow(fixedImage, origin, fixedData.AsSpan(b * voxels, voxels));
+            CopyWindow(moving, origin, movingData.AsSpan(b * voxels, voxels));
         }
-        long[] shape = [indices.Length, 1, .. _grid.TensorSize];  // (B, 1, Z, Y, X)
+        long[] shape = [indices.Length, 1, .. _window.Reverse().Select(s => (long)s)];  // (B, 1, Z, Y, X)
         return new RegistrationBatch(tensor(fixedData, shape).to(_device), tensor(movingData, shape).to(_device));
+    }
+
+    /// <summary>The window's first voxel: centred on a random brain voxel, clamped to the grid (zeros without a crop).</summary>
+    private int[] WindowOrigin(bool[] mask, Rng rng)
+    {
+        var shape = _grid.Shape;
+        if (_window.SequenceEqual(shape)) return new int[shape.Length];
+        var brain = mask.Count(m => m);
+        var pick = brain == 0 ? 0 : rng.NextInt(brain);
+        var index = 0;
+        for (var i = 0; i < mask.Length; i++)
+            if (mask[i] && pick-- == 0) { index = i; break; }
+        var origin = new int[shape.Length];
+        for (var a = 0; a < shape.Length; a++)
+        {
+            var centre = index % shape[a];
+            index /= shape[a];
+            origin[a] = Math.Clamp(centre - _window[a] / 2, 0, shape[a] - _window[a]);
+        }
+        return origin;
+    }
+
+    /// <summary>Copies the window at <paramref name="origin"/> of a grid volume (x fastest) into <paramref name="target"/>.</summary>
+    private void CopyWindow(float[] volume, int[] origin, Span<float> target)
+    {
+        var shape = _grid.Shape;
+        var (wx, wy, wz) = (_window[0], _window[1], shape.Length == 3 ? _window[2] : 1);
+        var (ox, oy, oz) = (origin[0], origin[1], shape.Length == 3 ? origin[2] : 0);
+        for (var z = 0; z < wz; z++)
+            for (var y = 0; y < wy; y++)
+                volume.AsSpan(((oz + z) * shape[1] + oy + y) * shape[0] + ox, wx).CopyTo(target.Slice((z * wy + y) * wx, wx));
     }
 }

@@ -15,15 +15,17 @@ public sealed record RegisteredPair(DisplacementField Field, float[] Warped, flo
 /// <summary>
 /// Registers a pair at the fixed image's resolution: affine pre-alignment (or a given affine), then the learned model on
 /// its brain-centred working grid, the working-grid displacement interpolated to the full fixed grid and composed with
-/// the affine, and the moving image (and labels) warped once through the composed transform.
+/// the affine, and the moving image (and labels) warped once through the composed transform. Optionally the network's
+/// field is refined on the pair first (instance-specific optimisation).
 /// </summary>
 public static class PairRegistration
 {
     /// <param name="model">The deformable model; null registers with the affine alone.</param>
     /// <param name="affine">How to fit the affine; ignored when <paramref name="givenAffine"/> is set.</param>
     /// <param name="givenAffine">A known fixed-to-moving world affine to compose instead of fitting one.</param>
+    /// <param name="refine">Instance-specific optimisation of the network's field on this pair (<see cref="InstanceOptimisation"/>), or null.</param>
     public static RegisteredPair Run(IDeformableModel? model, NiftiImage fixedImage, bool[] fixedMask, NiftiImage moving, bool[] movingMask,
-        NiftiImage? movingLabels, AffineOptions? affine, double[]? givenAffine, Device device)
+        NiftiImage? movingLabels, AffineOptions? affine, double[]? givenAffine, Device device, InstanceOptions? refine = null)
     {
         var clock = Stopwatch.StartNew();
         var fixedToMoving = givenAffine
@@ -34,7 +36,7 @@ public static class PairRegistration
         if (model is not null)
         {
             (var fixedGrid, var movingGrid, gridShape, gridAffine) = OnWorkingGrid(model.Grid, fixedImage, fixedMask, moving, movingMask, fixedToMoving);
-            flow = model.PredictFlow(fixedGrid, movingGrid);
+            flow = model.PredictFlow(fixedGrid, movingGrid, refine);
         }
         var field = DisplacementField.Compose(fixedImage, flow, gridShape, gridAffine, fixedToMoving);
         var warped = field.Warp(moving, Interpolation.Linear);

@@ -34,12 +34,6 @@ public class DeformableModelTests
             }
             return new RegistrationBatch(tensor(fixedData, [indices.Length, 1, 32, 32]), tensor(movingData, [indices.Length, 1, 32, 32]));
         }
-
-        private static float Disc(double x, double y)
-        {
-            var r = Math.Sqrt((x - 16) * (x - 16) + (y - 16) * (y - 16));
-            return r < 10 ? (float)(0.6 + 0.3 * Math.Sin(x / 2.0) * Math.Cos(y / 3.0)) : 0f;
-        }
     }
 
     public static TheoryData<string> Methods => new() { VoxelMorph.MethodName, Micdir.MethodName };
@@ -83,6 +77,38 @@ public class DeformableModelTests
         Assert.Equal(flow, loaded.PredictFlow(fixedImage, moving));
         pair.Fixed.Dispose();
         pair.Moving.Dispose();
+    }
+
+    [Theory]
+    [MemberData(nameof(Methods))]
+    public void Instance_optimisation_recovers_a_shift_the_untrained_network_misses(string method)
+    {
+        using var model = Create(method, 5);
+        // The moving disc sits 2 pixels further along x: moving(x, y) = fixed(x - 2, y), so the flow should be +2 along x.
+        var fixedImage = new float[32 * 32];
+        var moving = new float[32 * 32];
+        for (var i = 0; i < fixedImage.Length; i++)
+        {
+            int x = i % 32, y = i / 32;
+            fixedImage[i] = Disc(x, y);
+            moving[i] = Disc(x - 2, y);
+        }
+        var inside = Enumerable.Range(0, 32 * 32).Where(i => fixedImage[i] > 0 && moving[i] > 0).ToArray();
+        var plain = model.PredictFlow(fixedImage, moving);         // (x block, y block)
+        var refined = model.PredictFlow(fixedImage, moving, new InstanceOptions(60, 0.1));
+        var plainX = inside.Average(i => plain[i]);
+        var refinedX = inside.Average(i => refined[i]);
+        var refinedY = inside.Average(i => refined[1024 + i]);
+        Assert.True(Math.Abs(plainX) < 0.5, $"{method}: the untrained network already moves {plainX:F2} px");
+        Assert.InRange(refinedX, 1.3, 2.7);
+        Assert.InRange(refinedY, -0.5, 0.5);
+        Assert.Equal(plain, model.PredictFlow(fixedImage, moving));  // refining leaves the network as it was
+    }
+
+    private static float Disc(double x, double y)
+    {
+        var r = Math.Sqrt((x - 16) * (x - 16) + (y - 16) * (y - 16));
+        return r < 10 ? (float)(0.6 + 0.3 * Math.Sin(x / 2.0) * Math.Cos(y / 3.0)) : 0f;
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public class PairRegistrationTests
         public string Method => "constant";
         public RegistrationGrid Grid => grid;
 
-        public float[] PredictFlow(float[] fixedImage, float[] moving)
+        public float[] PredictFlow(float[] fixedImage, float[] moving, InstanceOptions? refine = null)
         {
             var n = (int)grid.Voxels;
             var flow = new float[3 * n];

@@ -66,7 +66,7 @@ public static class DemoCommand
         {
             var cases = RegistrationPipeline.Run(settings, torchDevice, report, progress);
             output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"registration (VoxelMorph): {cases.Count} held-out pairs, mean Dice affine {cases.Average(c => c.DiceAffine):F3} -> affine + VoxelMorph {cases.Average(c => c.DiceVoxelMorph):F3}, folding {100 * cases.Average(c => c.FoldingFraction):F4}%"));
+                $"registration (VoxelMorph): {cases.Count} held-out pairs, mean Dice affine {cases.Average(c => c.DiceAffine):F3} -> affine + VoxelMorph {cases.Average(c => c.DiceVoxelMorph):F3} -> refined {cases.Average(c => c.DiceRefined):F3}, folding {100 * cases.Average(c => c.FoldingFraction):F4}%"));
         }
         if (settings.Runs(Cells))
         {

@@ -10,13 +10,15 @@ using LabelFree.Learning.Registration;
 
 namespace LabelFree.Cli.Commands.Register;
 
-public sealed record RegisterEvalSettings(string? Model, bool AffineOnly, string Pairs, string Out, ComputeDevice Device, int? Threads);
+public sealed record RegisterEvalSettings(string? Model, bool AffineOnly, string Pairs, string Out, ComputeDevice Device, int? Threads,
+    int? Refine = null);
 
 /// <summary>One evaluated pair.</summary>
 public sealed record PairScore(string Fixed, string Moving, double MeanDice, double FoldingFraction, double Seconds, IReadOnlyDictionary<int, double> Dice);
 
 /// <summary>What <c>register eval</c> writes to summary.json (means over pairs).</summary>
-public sealed record RegisterEvalSummary(string Method, int Pairs, double MeanDice, double MeanFoldingFraction, double MaxFoldingFraction, double MeanSeconds, int Threads);
+public sealed record RegisterEvalSummary(string Method, int Pairs, double MeanDice, double MeanFoldingFraction, double MaxFoldingFraction, double MeanSeconds, int Threads,
+    int RefineSteps);
 
 /// <summary>
 /// <c>register eval</c>: registers every pair of a pairs file (affine + model, or the affine alone with --affine-only)
@@ -35,20 +37,22 @@ public static class RegisterEvalCommand
         var affineOnly = new Option<bool>("--affine-only") { Description = "Score the affine registration alone (the baseline)" };
         var pairs = new Option<string>("--pairs") { Description = "Tab-separated pairs file: fixed, moving, fixed_labels, moving_labels[, fixed_mask, moving_mask]", Required = true };
         var output = new Option<string>("--out") { Description = "Output folder", Required = true };
+        var refine = RegisterApplyCommand.RefineOption();
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
         var command = new Command("eval", "Dice, folding and time per pair of a registration model (or the affine alone) on labelled pairs")
         {
-            model, affineOnly, pairs, output, device, threads,
+            model, affineOnly, pairs, output, refine, device, threads,
         };
         command.SetAction(r => Run(new RegisterEvalSettings(r.GetValue(model), r.GetValue(affineOnly), r.GetValue(pairs)!, r.GetValue(output)!,
-            r.GetValue(device), r.GetValue(threads)), Console.Out, new ConsoleProgress()));
+            r.GetValue(device), r.GetValue(threads), r.GetValue(refine)), Console.Out, new ConsoleProgress()));
         return command;
     }
 
     public static int Run(RegisterEvalSettings settings, TextWriter output, IProgressReporter progress)
     {
         if (settings.Model is null == !settings.AffineOnly) throw new UserInputException("register eval: give --model or --affine-only (one of them)");
+        var refine = RegisterApplyCommand.Refinement(settings.Refine, settings.Model is not null);
         var device = TorchRuntime.Start(settings.Device, settings.Threads);
         var rows = RegistrationFiles.ReadPairs(settings.Pairs);
         using var model = settings.Model is null ? null : DeformableModels.Load(settings.Model, device);
@@ -60,7 +64,7 @@ public static class RegisterEvalCommand
             var (moving, movingMask) = RegistrationFiles.Scan(row.Moving, row.MovingMask, "--pairs moving");
             var fixedLabels = RegistrationFiles.Labels(row.FixedLabels, fixedImage, "--pairs fixed_labels");
             var movingLabels = RegistrationFiles.Labels(row.MovingLabels, moving, "--pairs moving_labels");
-            var pair = PairRegistration.Run(model, fixedImage, fixedMask, moving, movingMask, movingLabels, Learning.Registration.AffineOptions.Default, null, device);
+            var pair = PairRegistration.Run(model, fixedImage, fixedMask, moving, movingMask, movingLabels, Learning.Registration.AffineOptions.Default, null, device, refine);
             var dice = RegistrationMetrics.DicePerLabel(pair.WarpedLabels!, fixedLabels.Data, MinLabelVoxels);
             var folding = RegistrationMetrics.FoldingFraction(RegistrationFiles.Jacobian(pair.Field), fixedMask);
             var score = new PairScore(row.Fixed, row.Moving, dice.Values.DefaultIfEmpty(0).Average(), folding, pair.Seconds, dice);
@@ -70,7 +74,8 @@ public static class RegisterEvalCommand
 
         Directory.CreateDirectory(settings.Out);
         var summary = new RegisterEvalSummary(method, scores.Count, scores.Average(s => s.MeanDice), scores.Average(s => s.FoldingFraction),
-            scores.Max(s => s.FoldingFraction), scores.Average(s => s.Seconds), settings.Threads ?? TorchSharp.torch.get_num_threads());
+            scores.Max(s => s.FoldingFraction), scores.Average(s => s.Seconds), settings.Threads ?? TorchSharp.torch.get_num_threads(),
+            refine?.Steps ?? 0);
         Json.Write(Path.Combine(settings.Out, "summary.json"), summary);
         var pairsTsv = new StringBuilder("fixed\tmoving\tmean_dice\tfolding_fraction\tseconds\n");
         var labelsTsv = new StringBuilder("fixed\tmoving\tlabel\tdice\n");

@@ -66,7 +66,8 @@ public sealed class Micdir : IDeformableModel, ITrainable<RegistrationBatch>
         string? runFolder, IProgressReporter? progress = null, bool resume = false, CancellationToken cancel = default) =>
         new Trainer<RegistrationBatch>(this, options, runFolder, progress).Fit(train, validation, resume, cancel);
 
-    public float[] PredictFlow(float[] fixedImage, float[] moving)
+    /// <summary>As <see cref="IDeformableModel.PredictFlow"/>; refinement optimises the full-scale loss (-NCC weight * NCC + smoothness).</summary>
+    public float[] PredictFlow(float[] fixedImage, float[] moving, InstanceOptions? refine = null)
     {
         _net.eval();
         using var scope = NewDisposeScope();
@@ -74,7 +75,11 @@ public sealed class Micdir : IDeformableModel, ITrainable<RegistrationBatch>
         var size = Grid.TensorSize;
         var f = tensor(fixedImage, [1, 1, .. size]).to(_device);  // (1, 1, *S)
         var m = tensor(moving, [1, 1, .. size]).to(_device);
-        return FlowArrays.ToGridOrder(_net.call(m, f).Full.Flow);
+        var full = _net.call(m, f).Full;
+        var flow = refine is not { Steps: > 0 } ? full.Flow
+            : InstanceOptimisation.Refine(full.Velocity, f, m, (a, b) => Config.NccWeight * RegistrationLosses.Ncc(a, b, Config.NccWindow), Config.SmoothnessWeight,
+                Config.IntegrationSteps, Config.IntegrationDownsize, refine);
+        return FlowArrays.ToGridOrder(flow);
     }
 
     public void Dispose() => _net.Dispose();

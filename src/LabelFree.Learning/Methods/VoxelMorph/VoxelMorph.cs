@@ -64,7 +64,7 @@ public sealed class VoxelMorph : IDeformableModel, ITrainable<RegistrationBatch>
         string? runFolder, IProgressReporter? progress = null, bool resume = false, CancellationToken cancel = default) =>
         new Trainer<RegistrationBatch>(this, options, runFolder, progress).Fit(train, validation, resume, cancel);
 
-    public float[] PredictFlow(float[] fixedImage, float[] moving)
+    public float[] PredictFlow(float[] fixedImage, float[] moving, InstanceOptions? refine = null)
     {
         _net.eval();
         using var scope = NewDisposeScope();
@@ -72,7 +72,9 @@ public sealed class VoxelMorph : IDeformableModel, ITrainable<RegistrationBatch>
         var size = Grid.TensorSize;
         var f = tensor(fixedImage, [1, 1, .. size]).to(_device);  // (1, 1, *S)
         var m = tensor(moving, [1, 1, .. size]).to(_device);
-        var flow = _net.call(m, f).Flow;                            // (1, D, *S), tensor axis order
+        var output = _net.call(m, f);                               // flow (1, D, *S), tensor axis order
+        var flow = refine is not { Steps: > 0 } ? output.Flow
+            : InstanceOptimisation.Refine(output.Velocity, f, m, Similarity, Config.SmoothnessWeight, Config.IntegrationSteps, Config.IntegrationDownsize, refine);
         return FlowArrays.ToGridOrder(flow);
     }
 
