@@ -29,6 +29,10 @@ public class DemoTests
         foreach (var file in new[] { "registration/config.json", "registration/metrics.json", "registration/model/model.safetensors", "registration/overlay_0.png",
                      "registration/overlay_1.png", "cells/pbmc/cells.h5ad", "cells/visium/figures/umap_leiden.png", "cells/simulated/eval/metrics.json" })
             Assert.True(File.Exists(Path.Combine(folder.Path, file)), file);
+        // Even after 30 quick steps, the network's field refined on each pair must beat the affine alone.
+        using (var registration = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder.Path, "registration", "metrics.json"))))
+            foreach (var pair in registration.RootElement.GetProperty("cases").EnumerateArray())
+                Assert.True(pair.GetProperty("dice_refined").GetDouble() > pair.GetProperty("dice_affine").GetDouble() + 0.02, pair.GetRawText());
         foreach (var file in new[] { "gwas/loci.tsv", "gwas/figures/manhattan.png", "gwas/figures/qq.png", "anomaly/config.json", "anomaly/metrics.jsonl", "anomaly/metrics.json", "anomaly/model/model.safetensors", "anomaly/overlay_itk_head.png" })
             Assert.True(File.Exists(Path.Combine(folder.Path, file)), file);
     }

@@ -80,7 +80,7 @@ public static class RegistrationPipeline
         report.Section("Deformable registration without labels (VoxelMorph)")
             .Paragraph($"VoxelMorph (diffeomorphic, NCC) learned to register brains from image similarity and smoothness alone, on pairs of seeded random smooth " +
                        $"deformations and intensity changes of the two bundled real brains ({trained.Steps} steps on a {string.Join("x", settings.Model.Grid.Shape)} grid " +
-                       $"at {settings.Model.Grid.SpacingMm} mm{(demo.Quick ? ", a --quick run: far too short to improve on the affine; see bench/RESULTS.md for a longer one" : "")}). Held-out pairs (another seed stream) " +
+                       $"at {settings.Model.Grid.SpacingMm} mm{(demo.Quick ? ", a --quick run: far too short for the network alone to improve on the affine; see bench/RESULTS.md for a longer one" : "")}). Held-out pairs (another seed stream) " +
                        "were registered at full resolution: affine pre-alignment, then the network, its field interpolated to the full grid; in the last Dice column the " +
                        $"network's field was refined on each pair by {settings.Refine.Steps} steps of its own loss (VoxelMorph's instance-specific optimisation). " +
                        "The labels, never used in training, were warped with the same transform and scored (mean Dice over labels); folding and seconds are of the refined registration.")
