@@ -73,6 +73,21 @@ public class RegisterCommandTests
         using var refinedSummary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder["eval2"], "summary.json")));
         Assert.Equal(5, refinedSummary.RootElement.GetProperty("refine_steps").GetInt32());
         Assert.InRange(refinedSummary.RootElement.GetProperty("mean_dice").GetDouble(), 0.7, 1.0);
+
+        // Training on a real pair, pre-aligned by an affine from register affine (named in the pairs file's affine column).
+        var fixedScan = Path.Combine(folder["pairs"], "s0_pair0_fixed.nii.gz");
+        var movingScan = Path.Combine(folder["pairs"], "s0_pair0_moving.nii.gz");
+        var affine = LabelFreeProcess.Run(["register", "affine", "--fixed", fixedScan, "--moving", movingScan, "--out", folder["affine"], "--threads", "2"]);
+        Assert.True(affine.ExitCode == 0, affine.Error);
+        File.WriteAllText(folder["train_pairs.tsv"], $"fixed\tmoving\taffine\n{fixedScan}\t{movingScan}\t{Path.Combine(folder["affine"], "affine.json")}\n");
+        var real = LabelFreeProcess.Run(["register", "train", "--pairs", folder["train_pairs.tsv"], "--steps", "2", "--grid", "16", "16", "16", "--spacing", "10",
+            "--out", folder["run3"], "--threads", "2"]);
+        Assert.True(real.ExitCode == 0, real.Error);
+        using var realConfig = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder["run3"], "config.json")));
+        var recorded = realConfig.RootElement.GetProperty("settings").GetProperty("pairs")[0];
+        Assert.EndsWith("affine.json", recorded.GetProperty("affine").GetString());
+        Assert.Equal(16, recorded.GetProperty("fixed_to_moving").GetArrayLength());
+        Assert.True(File.Exists(Path.Combine(folder["run3"], "model", "model.safetensors")));
     }
 
     [Fact]
@@ -88,6 +103,10 @@ public class RegisterCommandTests
         var refine = LabelFreeProcess.Run(["register", "eval", "--affine-only", "--refine", "5", "--pairs", folder["pairs.tsv"], "--out", folder["eval"]]);
         Assert.Equal(2, refine.ExitCode);
         Assert.Contains("--refine", refine.Error);
+
+        var neither = LabelFreeProcess.Run(["register", "train", "--out", folder["run"]]);
+        Assert.Equal(2, neither.ExitCode);
+        Assert.Contains("--pairs", neither.Error);
 
         var crop = LabelFreeProcess.Run(["register", "train", "--data", folder["missing.nii.gz"], "--grid", "32", "32", "32", "--crop", "48", "16", "16", "--out", folder["run"]]);
         Assert.Equal(2, crop.ExitCode);

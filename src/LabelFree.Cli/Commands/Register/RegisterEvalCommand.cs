@@ -35,7 +35,7 @@ public static class RegisterEvalCommand
     {
         var model = new Option<string>("--model") { Description = "Model folder written by register train (RUN/model)" };
         var affineOnly = new Option<bool>("--affine-only") { Description = "Score the affine registration alone (the baseline)" };
-        var pairs = new Option<string>("--pairs") { Description = "Tab-separated pairs file: fixed, moving, fixed_labels, moving_labels[, fixed_mask, moving_mask]", Required = true };
+        var pairs = new Option<string>("--pairs") { Description = "Tab-separated pairs file: fixed, moving, fixed_labels, moving_labels[, fixed_mask, moving_mask, affine]", Required = true };
         var output = new Option<string>("--out") { Description = "Output folder", Required = true };
         var refine = RegisterApplyCommand.RefineOption();
         var device = CommonOptions.Device();
@@ -62,9 +62,10 @@ public static class RegisterEvalCommand
         {
             var (fixedImage, fixedMask) = RegistrationFiles.Scan(row.Fixed, row.FixedMask, "--pairs fixed");
             var (moving, movingMask) = RegistrationFiles.Scan(row.Moving, row.MovingMask, "--pairs moving");
-            var fixedLabels = RegistrationFiles.Labels(row.FixedLabels, fixedImage, "--pairs fixed_labels");
-            var movingLabels = RegistrationFiles.Labels(row.MovingLabels, moving, "--pairs moving_labels");
-            var pair = PairRegistration.Run(model, fixedImage, fixedMask, moving, movingMask, movingLabels, Learning.Registration.AffineOptions.Default, null, device, refine);
+            var fixedLabels = RegistrationFiles.Labels(row.FixedLabels!, fixedImage, "--pairs fixed_labels");
+            var movingLabels = RegistrationFiles.Labels(row.MovingLabels!, moving, "--pairs moving_labels");
+            var pair = PairRegistration.Run(model, fixedImage, fixedMask, moving, movingMask, movingLabels, Learning.Registration.AffineOptions.Default,
+                row.Affine is null ? null : RegistrationFiles.ReadAffine(row.Affine), device, refine);
             var dice = RegistrationMetrics.DicePerLabel(pair.WarpedLabels!, fixedLabels.Data, MinLabelVoxels);
             var folding = RegistrationMetrics.FoldingFraction(RegistrationFiles.Jacobian(pair.Field), fixedMask);
             var score = new PairScore(row.Fixed, row.Moving, dice.Values.DefaultIfEmpty(0).Average(), folding, pair.Seconds, dice);

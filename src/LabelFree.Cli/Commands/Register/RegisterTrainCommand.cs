@@ -13,7 +13,7 @@ using LabelFree.Learning.Registration;
 namespace LabelFree.Cli.Commands.Register;
 
 public sealed record RegisterTrainSettings(
-    IReadOnlyList<string> Data,
+    IReadOnlyList<string>? Data,
     IReadOnlyList<string>? Masks,
     string Method,
     string Out,
@@ -27,22 +27,33 @@ public sealed record RegisterTrainSettings(
     long Seed,
     ComputeDevice Device,
     int? Threads,
-    bool Resume);
+    bool Resume,
+    string? Pairs = null);
 
 /// <summary>What <c>register train</c> records in the run's config.json.</summary>
 /// <param name="Crop">Training window in voxels (x y z), or null when pairs cover the whole grid.</param>
+/// <param name="Pairs">Real training pairs (fixed, moving, fixed-to-moving affine), or null.</param>
 public sealed record RegisterTrainRecord(IReadOnlyList<string> Scans, IReadOnlyList<string>? Masks, string Method, object Model, int[]? Crop, TrainerOptions Training,
-    DeformationOptions Deformation);
+    DeformationOptions Deformation, IReadOnlyList<TrainingPairRecord>? Pairs);
+
+/// <summary>A real training pair as recorded in config.json, with the affine used (given or fitted).</summary>
+public sealed record TrainingPairRecord(string Fixed, string Moving, string? Affine, double[] FixedToMoving);
 
 /// <summary>
 /// <c>register train</c>: trains VoxelMorph or MICDIR on pairs made from the given brains by seeded random smooth
-/// deformations and intensity changes (<see cref="DeformedPairs"/>), with a fixed validation set of such pairs.
+/// deformations and intensity changes (<see cref="DeformedPairs"/>), with a fixed validation set of such pairs, and/or on
+/// real pairs of a pairs file (<see cref="RealPairs"/>), each pre-aligned by its given affine.json or by a fitted affine,
+/// as at inference. With real pairs only, the validation loss is taken on those same pairs (there is nothing held out).
 /// </summary>
 public static class RegisterTrainCommand
 {
     public static Command Create()
     {
-        var data = new Option<string[]>("--data") { Description = "Brain scans: NIfTI files or folders", Required = true, AllowMultipleArgumentsPerToken = true };
+        var data = new Option<string[]>("--data") { Description = "Brain scans to deform into training pairs: NIfTI files or folders", AllowMultipleArgumentsPerToken = true };
+        var pairs = new Option<string>("--pairs")
+        {
+            Description = "Real training pairs: tab-separated file with fixed, moving[, fixed_mask, moving_mask, affine] (affine.json from register affine; fitted when absent)",
+        };
         var masks = new Option<string[]>("--masks") { Description = "Brain masks, one per scan (default: non-zero voxels of skull-stripped scans)", AllowMultipleArgumentsPerToken = true };
         var method = new Option<string>("--method") { Description = "voxelmorph or micdir", DefaultValueFactory = _ => VoxelMorph.MethodName };
         method.AcceptOnlyFromAmong(VoxelMorph.MethodName, Micdir.MethodName);
@@ -68,11 +79,11 @@ public static class RegisterTrainCommand
         var resume = new Option<bool>("--resume") { Description = "Continue a killed run in --out from its last checkpoint" };
         var command = new Command("train", "Train a deformable registration network (VoxelMorph or MICDIR) without labels")
         {
-            data, masks, method, output, steps, batch, learningRate, grid, spacing, crop, bidirectional, seed, device, threads, resume,
+            data, masks, pairs, method, output, steps, batch, learningRate, grid, spacing, crop, bidirectional, seed, device, threads, resume,
         };
         command.SetAction(r => Run(new RegisterTrainSettings(r.GetValue(data)!, r.GetValue(masks), r.GetValue(method)!, r.GetValue(output)!, r.GetValue(steps),
             r.GetValue(batch), r.GetValue(learningRate), r.GetValue(grid)!, r.GetValue(spacing), r.GetValue(crop), r.GetValue(bidirectional), r.GetValue(seed),
-            r.GetValue(device), r.GetValue(threads), r.GetValue(resume)), Console.Out, new ConsoleProgress()));
+            r.GetValue(device), r.GetValue(threads), r.GetValue(resume), r.GetValue(pairs)), Console.Out, new ConsoleProgress()));
         return command;
     }
 
@@ -90,8 +101,11 @@ public static class RegisterTrainCommand
             throw new UserInputException($"--crop: expected 3 multiples of 16 no larger than --grid, got {string.Join(" ", c)}");
         var crop = settings.Crop is { Length: > 0 } ? settings.Crop : null;
         if (!(settings.LearningRate > 0)) throw new UserInputException($"--lr: expected a positive number, got {settings.LearningRate}");
-        var scans = ScanList.Expand(settings.Data, "--data");
+        if (settings.Data is not { Count: > 0 } && settings.Pairs is null) throw new UserInputException("register train: give --data (brains to deform) or --pairs (real pairs), or both");
+        if (crop is not null && settings.Pairs is not null) throw new UserInputException("--crop: works with --data deformations only, not with --pairs");
+        var scans = settings.Data is { Count: > 0 } ? ScanList.Expand(settings.Data, "--data") : [];
         var masks = ScanList.Pair(scans, settings.Masks, "--masks");
+        var rows = settings.Pairs is null ? [] : RegistrationFiles.ReadPairs(settings.Pairs, labels: false);
         var grid = new RegistrationGrid(settings.Grid, settings.SpacingMm);
         using var model = Create(settings.Method, grid, settings.Bidirectional, settings.Seed, device, out var config);
         var training = new TrainerOptions
@@ -106,14 +120,39 @@ public static class RegisterTrainCommand
             LogEverySteps = 10,
             RestoreBestWeights = false,
         };
+
+        var aligned = new List<AlignedPair>();
+        var pairRecords = new List<TrainingPairRecord>();
+        foreach (var row in rows)
+        {
+            var (fixedImage, fixedMask) = RegistrationFiles.Scan(row.Fixed, row.FixedMask, "--pairs fixed");
+            var (moving, movingMask) = RegistrationFiles.Scan(row.Moving, row.MovingMask, "--pairs moving");
+            var fixedToMoving = row.Affine is not null ? RegistrationFiles.ReadAffine(row.Affine)
+                : AffineRegistration.Register(fixedImage, fixedMask, moving, movingMask, AffineOptions.Default, device).FixedToMoving;
+            aligned.Add(new AlignedPair(fixedImage, fixedMask, moving, movingMask, fixedToMoving));
+            pairRecords.Add(new TrainingPairRecord(row.Fixed, row.Moving, row.Affine, fixedToMoving));
+            progress.Info($"  pair {Path.GetFileName(row.Moving)} -> {Path.GetFileName(row.Fixed)}: affine {(row.Affine is null ? "fitted" : "given")}");
+        }
         Directory.CreateDirectory(settings.Out);
         new RunConfig<RegisterTrainRecord>("register train", settings.Seed, settings.Device.ToString().ToLowerInvariant(),
-            new RegisterTrainRecord(scans, masks, settings.Method, config, crop, training, Deformation), Versions.Current).Write(settings.Out);
+            new RegisterTrainRecord(scans, masks, settings.Method, config, crop, training, Deformation, rows.Count == 0 ? null : pairRecords), Versions.Current)
+            .Write(settings.Out);
 
+        var real = aligned.Count == 0 ? null : new RealPairs(aligned, grid, device);
         var subjects = scans.Select((scan, s) => RegistrationFiles.Scan(scan, masks?[s], "--data")).ToList();
-        var train = new DeformedPairs(subjects, grid, Deformation, (int)Math.Min(int.MaxValue, settings.Steps * settings.BatchSize), device, crop);
-        var validation = new DeformedPairs(subjects, grid, Deformation, 4, device, crop);
-        progress.Info($"register train: {settings.Method} on {scans.Count} brain(s), grid {string.Join("x", grid.Shape)} at {grid.SpacingMm} mm"
+        // With both sources, as many deformed pairs per epoch as real ones: half of the steps see each.
+        var deformedCount = real is null ? (int)Math.Min(int.MaxValue, settings.Steps * settings.BatchSize) : real.Count;
+        IBatchSource<RegistrationBatch>? deformed = subjects.Count == 0 ? null : new DeformedPairs(subjects, grid, Deformation, deformedCount, device, crop);
+        var train = (deformed, real) switch
+        {
+            ({ } d, { } r) => new CombinedPairs(d, r),
+            ({ } d, null) => d,
+            _ => real!,
+        };
+        IBatchSource<RegistrationBatch> validation = subjects.Count > 0
+            ? new DeformedPairs(subjects, grid, Deformation, 4, device, crop)
+            : real!;
+        progress.Info($"register train: {settings.Method} on {scans.Count} brain(s) and {rows.Count} real pair(s), grid {string.Join("x", grid.Shape)} at {grid.SpacingMm} mm"
             + (crop is null ? "" : $", {string.Join("x", crop)} windows") + $", {settings.Steps} steps");
         var result = model.Fit(train, validation, training, settings.Out, progress, settings.Resume);
         var modelFolder = Path.Combine(settings.Out, "model");

@@ -6,8 +6,11 @@ using LabelFree.Learning.Registration;
 
 namespace LabelFree.Cli.Commands.Register;
 
-/// <summary>One row of a pairs file: fixed and moving scans with their label maps and (optional) brain masks.</summary>
-public sealed record PairRow(string Fixed, string Moving, string FixedLabels, string MovingLabels, string? FixedMask, string? MovingMask);
+/// <summary>
+/// One row of a pairs file: fixed and moving scans with their label maps (needed to score, not to train), optional brain
+/// masks, and an optional affine.json (from <c>register affine</c>) to compose instead of fitting one.
+/// </summary>
+public sealed record PairRow(string Fixed, string Moving, string? FixedLabels, string? MovingLabels, string? FixedMask, string? MovingMask, string? Affine = null);
 
 /// <summary>Reading scans with their masks, pairs files, and writing a registered pair's outputs.</summary>
 public static class RegistrationFiles
@@ -31,8 +34,11 @@ public static class RegistrationFiles
         return labels with { Shape = labels.Shape.Take(3).ToArray() };
     }
 
-    /// <summary>A tab-separated pairs file with a header naming at least fixed, moving, fixed_labels, moving_labels; relative paths are from the file's folder.</summary>
-    public static List<PairRow> ReadPairs(string path)
+    /// <summary>
+    /// A tab-separated pairs file with a header naming at least fixed, moving and (when <paramref name="labels"/>)
+    /// fixed_labels, moving_labels; optional fixed_mask, moving_mask, affine. Relative paths are from the file's folder.
+    /// </summary>
+    public static List<PairRow> ReadPairs(string path, bool labels = true)
     {
         UserInputException.RequireFile(path, "pairs file (--pairs)");
         var lines = File.ReadAllLines(path).Where(l => l.Trim().Length > 0).ToList();
@@ -44,8 +50,8 @@ public static class RegistrationFiles
             if (index < 0 && required) throw new UserInputException($"{path}: the header has no '{name}' column (expected: {PairsHeader})");
             return index;
         }
-        int f = Column("fixed", true), m = Column("moving", true), fl = Column("fixed_labels", true), ml = Column("moving_labels", true);
-        int fm = Column("fixed_mask", false), mm = Column("moving_mask", false);
+        int f = Column("fixed", true), m = Column("moving", true), fl = Column("fixed_labels", labels), ml = Column("moving_labels", labels);
+        int fm = Column("fixed_mask", false), mm = Column("moving_mask", false), affine = Column("affine", false);
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         string? Cell(string[] cells, int index, int line)
         {
@@ -59,7 +65,8 @@ public static class RegistrationFiles
         {
             var cells = lines[i].Split('\t');
             string Required(int index) => Cell(cells, index, i + 1) ?? throw new UserInputException($"{path}:{i + 1}: empty '{header[index]}'");
-            rows.Add(new PairRow(Required(f), Required(m), Required(fl), Required(ml), Cell(cells, fm, i + 1), Cell(cells, mm, i + 1)));
+            string? Optional(int index) => labels ? Required(index) : Cell(cells, index, i + 1);
+            rows.Add(new PairRow(Required(f), Required(m), Optional(fl), Optional(ml), Cell(cells, fm, i + 1), Cell(cells, mm, i + 1), Cell(cells, affine, i + 1)));
         }
         return rows;
     }

@@ -1,0 +1,73 @@
+using LabelFree.Core.Randomness;
+using LabelFree.Data.Imaging;
+using LabelFree.Learning.Registration;
+using LabelFree.TestKit;
+
+namespace LabelFree.Learning.Tests.Registration;
+
+public class RealPairsTests
+{
+    /// <summary>A textured ellipsoid on a 40x36x32 grid of 2 mm, and the same brain moved 6 mm along x.</summary>
+    private static (NiftiImage Fixed, NiftiImage Moving, bool[] Mask) ShiftedBrains()
+    {
+        int[] shape = [40, 36, 32];
+        var data = new float[shape[0] * shape[1] * shape[2]];
+        for (var i = 0; i < data.Length; i++)
+        {
+            int x = i % shape[0], y = i / shape[0] % shape[1], z = i / (shape[0] * shape[1]);
+            var r = Math.Pow((x - 20) / 14.0, 2) + Math.Pow((y - 18) / 13.0, 2) + Math.Pow((z - 16) / 11.0, 2);
+            data[i] = r < 1 ? (float)(1 + 0.5 * Math.Sin(x / 2.0) * Math.Cos(y / 3.0) + 0.3 * Math.Sin(z / 2.5)) : 0;
+        }
+        var fixedImage = NiftiImage.Create(shape, data, [2, 2, 2]);
+        // moving(p) = fixed(p - 6 mm along x)
+        var moving = fixedImage.WithData(Resample.ToGrid(data, shape, fixedImage.Affine, shape,
+            Affine.Multiply(new double[] { 1, 0, 0, -6, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1 }, fixedImage.Affine), Interpolation.Linear));
+        return (fixedImage, moving, data.Select(v => v > 0).ToArray());
+    }
+
+    private static double MeanDifference(RegistrationBatch batch, int index)
+    {
+        var f = batch.Fixed[index].data<float>().ToArray();
+        var m = batch.Moving[index].data<float>().ToArray();
+        var inside = Enumerable.Range(0, f.Length).Where(i => f[i] > 0 || m[i] > 0).ToArray();
+        return inside.Average(i => Math.Abs(f[i] - m[i]));
+    }
+
+    [Fact]
+    public void Pairs_are_sampled_through_their_affine_in_both_directions()
+    {
+        var (fixedImage, moving, mask) = ShiftedBrains();
+        var movingMask = moving.Data.Select(v => v > 0).ToArray();
+        var grid = new RegistrationGrid([16, 16, 16], 4.0);
+        double[] shift = [1, 0, 0, 6, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];  // fixed world point -> moving world point
+        var aligned = new RealPairs([new AlignedPair(fixedImage, mask, moving, movingMask, shift)], grid, TestTorch.Cpu);
+        var unaligned = new RealPairs([new AlignedPair(fixedImage, mask, moving, movingMask, Affine.Identity())], grid, TestTorch.Cpu);
+
+        Assert.Equal(2, aligned.Count);
+        var batch = aligned.Load([0, 1], Rng.For(1, "test"));
+        var baseline = unaligned.Load([0, 1], Rng.For(1, "test"));
+        Assert.Equal(new long[] { 2, 1, 16, 16, 16 }, batch.Fixed.shape);
+        for (var direction = 0; direction < 2; direction++)
+        {
+            var error = MeanDifference(batch, direction);
+            var before = MeanDifference(baseline, direction);
+            Assert.True(error < 0.25 * before, $"direction {direction}: |fixed - moving| {error:F4} with the affine, {before:F4} without");
+        }
+    }
+
+    [Fact]
+    public void Combined_pairs_route_each_index_to_its_source()
+    {
+        var (fixedImage, moving, mask) = ShiftedBrains();
+        var grid = new RegistrationGrid([16, 16, 16], 4.0);
+        var real = new RealPairs([new AlignedPair(fixedImage, mask, moving, moving.Data.Select(v => v > 0).ToArray(), Affine.Identity())], grid, TestTorch.Cpu);
+        var deformed = new DeformedPairs([(fixedImage, mask)], grid, new DeformationOptions(), 3, TestTorch.Cpu);
+        var combined = new CombinedPairs(deformed, real);
+
+        Assert.Equal(5, combined.Count);
+        var batch = combined.Load([4, 0, 3], Rng.For(2, "test"));
+        Assert.Equal(3, batch.Fixed.shape[0]);
+        var alone = real.Load([1], Rng.For(2, "test"));
+        Assert.True(batch.Moving[0].allclose(alone.Moving[0], 0, 0), "index 4 is the real source's pair 1");
+    }
+}
