@@ -8,25 +8,11 @@ namespace LabelFree.Learning.Tests.Registration;
 
 public class DeformedPairsTests
 {
-    /// <summary>An ellipsoidal "brain" with texture, 40x36x32 voxels of 2 mm.</summary>
-    private static (NiftiImage Image, bool[] Mask) Brain()
-    {
-        int[] shape = [40, 36, 32];
-        var data = new float[shape[0] * shape[1] * shape[2]];
-        for (var i = 0; i < data.Length; i++)
-        {
-            int x = i % shape[0], y = i / shape[0] % shape[1], z = i / (shape[0] * shape[1]);
-            var r = Math.Pow((x - 20) / 15.0, 2) + Math.Pow((y - 18) / 13.0, 2) + Math.Pow((z - 16) / 11.0, 2);
-            data[i] = r < 1 ? (float)(1 + 0.5 * Math.Sin(x / 2.0) * Math.Cos(y / 3.0) + 0.3 * Math.Sin(z / 2.5)) : 0;
-        }
-        return (NiftiImage.Create(shape, data, [2, 2, 2]), data.Select(v => v > 0).ToArray());
-    }
-
     [Fact]
     public void A_cropped_pair_is_a_window_of_the_whole_grid_pair_drawn_from_the_same_stream()
     {
         var grid = new RegistrationGrid([32, 32, 32], 2.0);
-        var subjects = new[] { Brain() };
+        var subjects = new[] { TestBrains.Ellipsoid() };
         var options = new DeformationOptions(RotationDegrees: 2, ScaleFraction: 0.02);
         var whole = new DeformedPairs(subjects, grid, options, 1, TestTorch.Cpu).Load([0], Rng.For(7, "pairs"));
         var cropped = new DeformedPairs(subjects, grid, options, 1, TestTorch.Cpu, crop: [16, 16, 16]).Load([0], Rng.For(7, "pairs"));
@@ -54,7 +40,7 @@ public class DeformedPairsTests
     {
         var grid = new RegistrationGrid([32, 32, 32], 2.0);
         var error = Assert.Throws<Core.Errors.UserInputException>(() =>
-            new DeformedPairs([Brain()], grid, new DeformationOptions(), 1, TestTorch.Cpu, crop: [48, 16, 16]));
+            new DeformedPairs([TestBrains.Ellipsoid()], grid, new DeformationOptions(), 1, TestTorch.Cpu, crop: [48, 16, 16]));
         Assert.Contains("crop", error.Message);
     }
 }

@@ -10,19 +10,12 @@ public class RealPairsTests
     /// <summary>A textured ellipsoid on a 40x36x32 grid of 2 mm, and the same brain moved 6 mm along x.</summary>
     private static (NiftiImage Fixed, NiftiImage Moving, bool[] Mask) ShiftedBrains()
     {
-        int[] shape = [40, 36, 32];
-        var data = new float[shape[0] * shape[1] * shape[2]];
-        for (var i = 0; i < data.Length; i++)
-        {
-            int x = i % shape[0], y = i / shape[0] % shape[1], z = i / (shape[0] * shape[1]);
-            var r = Math.Pow((x - 20) / 14.0, 2) + Math.Pow((y - 18) / 13.0, 2) + Math.Pow((z - 16) / 11.0, 2);
-            data[i] = r < 1 ? (float)(1 + 0.5 * Math.Sin(x / 2.0) * Math.Cos(y / 3.0) + 0.3 * Math.Sin(z / 2.5)) : 0;
-        }
-        var fixedImage = NiftiImage.Create(shape, data, [2, 2, 2]);
+        var (fixedImage, mask) = TestBrains.Ellipsoid();
+        var (data, shape) = (fixedImage.Data, fixedImage.Shape);
         // moving(p) = fixed(p - 6 mm along x)
         var moving = fixedImage.WithData(Resample.ToGrid(data, shape, fixedImage.Affine, shape,
             Affine.Multiply(new double[] { 1, 0, 0, -6, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1 }, fixedImage.Affine), Interpolation.Linear));
-        return (fixedImage, moving, data.Select(v => v > 0).ToArray());
+        return (fixedImage, moving, mask);
     }
 
     private static double MeanDifference(RegistrationBatch batch, int index)
