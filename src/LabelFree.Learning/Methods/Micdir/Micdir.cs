@@ -1,5 +1,4 @@
 using LabelFree.Core.Models;
-using LabelFree.Core.Progress;
 using LabelFree.Core.Training;
 using LabelFree.Learning.Objectives;
 using LabelFree.Learning.Registration;
@@ -8,27 +7,15 @@ using static TorchSharp.torch;
 namespace LabelFree.Learning.Methods.Micdir;
 
 /// <summary>MICDIR: multi-scale, symmetric, graph-latent deformable registration without labels (<see cref="MicdirConfig"/>).</summary>
-public sealed class Micdir : IDeformableModel, ITrainable<RegistrationBatch>
+public sealed class Micdir : DeformableModel<MicdirConfig, MicdirNet>
 {
     public const string MethodName = "micdir";
 
-    private readonly MicdirNet _net;
-    private readonly Device _device;
+    private Micdir(MicdirConfig config, MicdirNet net, Device device) : base(config, net, device) { }
 
-    private Micdir(MicdirConfig config, MicdirNet net, Device device)
-    {
-        Config = config;
-        _net = net;
-        _device = device;
-    }
+    public override string Method => MethodName;
 
-    public MicdirConfig Config { get; }
-
-    public string Method => MethodName;
-
-    public RegistrationGrid Grid => Config.Grid;
-
-    public nn.Module Network => _net;
+    public override RegistrationGrid Grid => Config.Grid;
 
     public static Micdir Create(MicdirConfig config, long seed, Device device) =>
         new(config.Validate(), ModelFolder.NewNetwork(() => new MicdirNet(config), seed, device), device);
@@ -39,10 +26,8 @@ public sealed class Micdir : IDeformableModel, ITrainable<RegistrationBatch>
         return new Micdir(config, net, device);
     }
 
-    public void Save(string folder, long seed, long step) => ModelFolder.Save(folder, MethodName, Config, _net, seed, step);
-
     /// <summary>Symmetric: the loss of moving -> fixed plus that of fixed -> moving, through the same weights, halved.</summary>
-    public LossOutput Loss(RegistrationBatch batch, TrainingStep at)
+    public override LossOutput Loss(RegistrationBatch batch, TrainingStep at)
     {
         var (forward, forwardTerms) = Direction(batch.Moving, batch.Fixed);
         var (backward, _) = Direction(batch.Fixed, batch.Moving);
@@ -51,7 +36,7 @@ public sealed class Micdir : IDeformableModel, ITrainable<RegistrationBatch>
 
     private (Tensor Total, Dictionary<string, Tensor> Terms) Direction(Tensor moving, Tensor fixedImage)
     {
-        var output = _net.call(moving, fixedImage);
+        var output = Net.call(moving, fixedImage);
         var ncc = RegistrationLosses.Ncc(fixedImage, output.Full.Moved, Config.NccWindow);
         var smooth = RegistrationLosses.Gradient(output.Full.Velocity);
         var halfNcc = RegistrationLosses.Ncc(output.HalfFixed, output.Half.Moved, Config.NccWindow);
@@ -62,25 +47,9 @@ public sealed class Micdir : IDeformableModel, ITrainable<RegistrationBatch>
         return (full + half, terms);
     }
 
-    public TrainingResult Fit(IBatchSource<RegistrationBatch> train, IBatchSource<RegistrationBatch>? validation, TrainerOptions options,
-        string? runFolder, IProgressReporter? progress = null, bool resume = false, CancellationToken cancel = default) =>
-        new Trainer<RegistrationBatch>(this, options, runFolder, progress).Fit(train, validation, resume, cancel);
+    protected override DeformableOutput Forward(Tensor moving, Tensor fixedImage) => Net.call(moving, fixedImage).Full;
 
-    /// <summary>As <see cref="IDeformableModel.PredictFlow"/>; refinement optimises the full-scale loss (-NCC weight * NCC + smoothness).</summary>
-    public float[] PredictFlow(float[] fixedImage, float[] moving, InstanceOptions? refine = null)
-    {
-        _net.eval();
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var size = Grid.TensorSize;
-        var f = tensor(fixedImage, [1, 1, .. size]).to(_device);  // (1, 1, *S)
-        var m = tensor(moving, [1, 1, .. size]).to(_device);
-        var full = _net.call(m, f).Full;
-        var flow = refine is not { Steps: > 0 } ? full.Flow
-            : InstanceOptimisation.Refine(full.Velocity, f, m, (a, b) => Config.NccWeight * RegistrationLosses.Ncc(a, b, Config.NccWindow), Config.SmoothnessWeight,
-                Config.IntegrationSteps, Config.IntegrationDownsize, refine);
-        return FlowArrays.ToGridOrder(flow);
-    }
-
-    public void Dispose() => _net.Dispose();
+    /// <summary>Refinement optimises the full-scale loss: NCC weight * NCC + smoothness.</summary>
+    protected override RefinementLoss Refinement =>
+        new((a, b) => Config.NccWeight * RegistrationLosses.Ncc(a, b, Config.NccWindow), Config.SmoothnessWeight, Config.IntegrationSteps, Config.IntegrationDownsize);
 }

@@ -1,4 +1,3 @@
-using LabelFree.Learning.Methods.VoxelMorph;
 using LabelFree.Learning.Nn;
 using LabelFree.Learning.Registration;
 using static TorchSharp.torch;

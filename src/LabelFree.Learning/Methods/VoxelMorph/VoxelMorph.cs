@@ -1,5 +1,4 @@
 using LabelFree.Core.Models;
-using LabelFree.Core.Progress;
 using LabelFree.Core.Training;
 using LabelFree.Learning.Objectives;
 using LabelFree.Learning.Registration;
@@ -8,27 +7,15 @@ using static TorchSharp.torch;
 namespace LabelFree.Learning.Methods.VoxelMorph;
 
 /// <summary>VoxelMorph: learns to register brain pairs from image similarity and smoothness alone (<see cref="VoxelMorphConfig"/>).</summary>
-public sealed class VoxelMorph : IDeformableModel, ITrainable<RegistrationBatch>
+public sealed class VoxelMorph : DeformableModel<VoxelMorphConfig, VoxelMorphNet>
 {
     public const string MethodName = "voxelmorph";
 
-    private readonly VoxelMorphNet _net;
-    private readonly Device _device;
+    private VoxelMorph(VoxelMorphConfig config, VoxelMorphNet net, Device device) : base(config, net, device) { }
 
-    private VoxelMorph(VoxelMorphConfig config, VoxelMorphNet net, Device device)
-    {
-        Config = config;
-        _net = net;
-        _device = device;
-    }
+    public override string Method => MethodName;
 
-    public VoxelMorphConfig Config { get; }
-
-    public string Method => MethodName;
-
-    public RegistrationGrid Grid => Config.Grid;
-
-    public nn.Module Network => _net;
+    public override RegistrationGrid Grid => Config.Grid;
 
     public static VoxelMorph Create(VoxelMorphConfig config, long seed, Device device) =>
         new(config.Validate(), ModelFolder.NewNetwork(() => new VoxelMorphNet(config), seed, device), device);
@@ -39,17 +26,15 @@ public sealed class VoxelMorph : IDeformableModel, ITrainable<RegistrationBatch>
         return new VoxelMorph(config, net, device);
     }
 
-    public void Save(string folder, long seed, long step) => ModelFolder.Save(folder, MethodName, Config, _net, seed, step);
-
-    public LossOutput Loss(RegistrationBatch batch, TrainingStep at)
+    public override LossOutput Loss(RegistrationBatch batch, TrainingStep at)
     {
-        var output = _net.call(batch.Moving, batch.Fixed);
+        var output = Net.call(batch.Moving, batch.Fixed);
         var similarity = Similarity(batch.Fixed, output.Moved);
         var smooth = RegistrationLosses.Gradient(output.Velocity);
         var terms = new Dictionary<string, Tensor> { ["similarity"] = similarity, ["smoothness"] = smooth };
         if (Config.Bidirectional)
         {
-            var backward = Similarity(batch.Moving, SpatialTransformer.Warp(batch.Fixed, _net.InverseFlow(output.Velocity)));
+            var backward = Similarity(batch.Moving, SpatialTransformer.Warp(batch.Fixed, Net.InverseFlow(output.Velocity)));
             terms["similarity_inverse"] = backward;
             similarity = 0.5 * similarity + 0.5 * backward;
         }
@@ -60,23 +45,7 @@ public sealed class VoxelMorph : IDeformableModel, ITrainable<RegistrationBatch>
         ? RegistrationLosses.Ncc(target, moved, Config.NccWindow)
         : RegistrationLosses.Mse(target, moved);
 
-    public TrainingResult Fit(IBatchSource<RegistrationBatch> train, IBatchSource<RegistrationBatch>? validation, TrainerOptions options,
-        string? runFolder, IProgressReporter? progress = null, bool resume = false, CancellationToken cancel = default) =>
-        new Trainer<RegistrationBatch>(this, options, runFolder, progress).Fit(train, validation, resume, cancel);
+    protected override DeformableOutput Forward(Tensor moving, Tensor fixedImage) => Net.call(moving, fixedImage);
 
-    public float[] PredictFlow(float[] fixedImage, float[] moving, InstanceOptions? refine = null)
-    {
-        _net.eval();
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var size = Grid.TensorSize;
-        var f = tensor(fixedImage, [1, 1, .. size]).to(_device);  // (1, 1, *S)
-        var m = tensor(moving, [1, 1, .. size]).to(_device);
-        var output = _net.call(m, f);                               // flow (1, D, *S), tensor axis order
-        var flow = refine is not { Steps: > 0 } ? output.Flow
-            : InstanceOptimisation.Refine(output.Velocity, f, m, Similarity, Config.SmoothnessWeight, Config.IntegrationSteps, Config.IntegrationDownsize, refine);
-        return FlowArrays.ToGridOrder(flow);
-    }
-
-    public void Dispose() => _net.Dispose();
+    protected override RefinementLoss Refinement => new(Similarity, Config.SmoothnessWeight, Config.IntegrationSteps, Config.IntegrationDownsize);
 }

@@ -5,12 +5,6 @@ using static TorchSharp.torch.nn;
 
 namespace LabelFree.Learning.Methods.VoxelMorph;
 
-/// <summary>What one pass of a deformable network gives: the moved image, the displacement and the field the smoothness loss sees.</summary>
-/// <param name="Moved">(B, 1, *S) the moving image warped onto the fixed one.</param>
-/// <param name="Flow">(B, D, *S) displacement in voxels (tensor axis order).</param>
-/// <param name="Velocity">(B, D, *S) pre-integration field (equals <paramref name="Flow"/> without integration).</param>
-public sealed record DeformableOutput(Tensor Moved, Tensor Flow, Tensor Velocity);
-
 /// <summary>VoxelMorph's dense network (<see cref="VoxelMorphConfig"/>): U-Net, flow head, integration, spatial transformer.</summary>
 public sealed class VoxelMorphNet : Module<Tensor, Tensor, DeformableOutput>
 {
