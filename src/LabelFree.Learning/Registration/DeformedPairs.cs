@@ -19,6 +19,7 @@ public sealed class DeformedPairs : IBatchSource<RegistrationBatch>
     private readonly Device _device;
     private readonly RegistrationGrid _grid;
     private readonly int[] _window;
+    private readonly List<int[]> _brainVoxels = [];  // per subject, the grid indices of its brain voxels (when cropping)
 
     /// <param name="count">Pairs per epoch (each drawn afresh from the step's stream).</param>
     /// <param name="crop">Window size in voxels (x first, as the grid's shape), or null for the whole grid.</param>
@@ -39,6 +40,7 @@ public sealed class DeformedPairs : IBatchSource<RegistrationBatch>
             var gridMask = WorkingGrid.Sample(image.WithData(mask.Select(m => m ? 1f : 0f).ToArray()) with { Shape = image.Shape.Take(3).ToArray() },
                 grid.Shape, affine, interpolation: Interpolation.Nearest).Select(v => v > 0.5f).ToArray();
             _subjects.Add((NiftiImage.Create(grid.Shape, values, [grid.SpacingMm, grid.SpacingMm, grid.SpacingMm], affine), gridMask));
+            if (!_window.SequenceEqual(grid.Shape)) _brainVoxels.Add(Enumerable.Range(0, gridMask.Length).Where(i => gridMask[i]).ToArray());
         }
         if (_subjects.Count == 0) throw new Core.Errors.UserInputException("training data: no brains");
     }
@@ -52,10 +54,11 @@ public sealed class DeformedPairs : IBatchSource<RegistrationBatch>
         var movingData = new float[indices.Length * voxels];
         for (var b = 0; b < indices.Length; b++)
         {
-            var (image, mask) = _subjects[rng.NextInt(_subjects.Count)];
+            var subject = rng.NextInt(_subjects.Count);
+            var (image, mask) = _subjects[subject];
             var fixedImage = RandomDeformation.Apply(image, mask, _options, rng).Image.Data;
             var moving = RandomDeformation.Apply(image, mask, _options, rng).Image.Data;
-            var origin = WindowOrigin(mask, rng);
+            var origin = WindowOrigin(subject, rng);
             CopyWindow(fixedImage, origin, fixedData.AsSpan(b * voxels, voxels));
             CopyWindow(moving, origin, movingData.AsSpan(b * voxels, voxels));
         }
@@ -64,15 +67,12 @@ public sealed class DeformedPairs : IBatchSource<RegistrationBatch>
     }
 
     /// <summary>The window's first voxel: centred on a random brain voxel, clamped to the grid (zeros without a crop).</summary>
-    private int[] WindowOrigin(bool[] mask, Rng rng)
+    private int[] WindowOrigin(int subject, Rng rng)
     {
         var shape = _grid.Shape;
         if (_window.SequenceEqual(shape)) return new int[shape.Length];
-        var brain = mask.Count(m => m);
-        var pick = brain == 0 ? 0 : rng.NextInt(brain);
-        var index = 0;
-        for (var i = 0; i < mask.Length; i++)
-            if (mask[i] && pick-- == 0) { index = i; break; }
+        var brain = _brainVoxels[subject];
+        var index = brain.Length == 0 ? 0 : brain[rng.NextInt(brain.Length)];
         var origin = new int[shape.Length];
         for (var a = 0; a < shape.Length; a++)
         {

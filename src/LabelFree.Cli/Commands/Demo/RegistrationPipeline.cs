@@ -132,6 +132,6 @@ public static class RegistrationPipeline
             LogEverySteps = 10,
             RestoreBestWeights = false,
         };
-        return new RegistrationDemoSettings(new VoxelMorphConfig { Grid = grid }, training, RegisterTrainCommand.Deformation, new InstanceOptions(RegisterApplyCommand.DefaultRefineSteps));
+        return new RegistrationDemoSettings(new VoxelMorphConfig { Grid = grid }, training, RegisterTrainCommand.Deformation, new InstanceOptions(Refinement.DefaultSteps));
     }
 }

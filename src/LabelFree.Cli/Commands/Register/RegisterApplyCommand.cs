@@ -31,7 +31,7 @@ public static class RegisterApplyCommand
         var affine = new Option<string>("--affine") { Description = "affine.json from register affine, composed instead of fitting one" };
         var noAffine = new Option<bool>("--no-affine") { Description = "Skip the affine (the scans are already aligned)" };
         var output = new Option<string>("--out") { Description = "Output folder", Required = true };
-        var refine = RefineOption();
+        var refine = Refinement.Option();
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
         var command = new Command("apply", "Register a scan pair with a trained model and write the warped scan, field and Jacobian")
@@ -44,31 +44,9 @@ public static class RegisterApplyCommand
         return command;
     }
 
-    /// <summary>
-    /// Instance-specific optimisation steps by default: on the held-out bench pairs 10 steps took a 1000-step VoxelMorph
-    /// from Dice 0.633 to 0.728 for +0.7 s per pair (bench/RESULTS.md); the reference's register script uses none.
-    /// </summary>
-    public const int DefaultRefineSteps = 10;
-
-    /// <summary>--refine N: steps of instance-specific optimisation per pair (shared by apply and eval).</summary>
-    public static Option<int?> RefineOption() => new("--refine")
-    {
-        Description = "Refine the network's field on each pair with this many Adam steps of its own loss (VoxelMorph's instance-specific " +
-            $"optimisation; default {DefaultRefineSteps}; 0: the network alone)",
-    };
-
-    /// <summary>The instance optimisation --refine asks for (null: the default with a model, none without), or null for none.</summary>
-    public static InstanceOptions? Refinement(int? steps, bool hasModel)
-    {
-        if (steps < 0) throw new Core.Errors.UserInputException($"--refine: expected zero or more steps, got {steps}");
-        if (steps > 0 && !hasModel) throw new Core.Errors.UserInputException("--refine: needs --model (the affine alone has no field to refine)");
-        var resolved = steps ?? (hasModel ? DefaultRefineSteps : 0);
-        return resolved == 0 ? null : new InstanceOptions(resolved).Validate();
-    }
-
     public static int Run(RegisterApplySettings settings, TextWriter output)
     {
-        var refine = Refinement(settings.Refine, hasModel: true);
+        var refine = Refinement.Resolve(settings.Refine, hasModel: true);
         var device = TorchRuntime.Start(settings.Device, settings.Threads);
         using var model = DeformableModels.Load(settings.Model, device);
         var (fixedImage, fixedMask) = RegistrationFiles.Scan(settings.Fixed, settings.FixedMask, "--fixed");

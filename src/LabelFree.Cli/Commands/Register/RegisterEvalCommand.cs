@@ -37,7 +37,7 @@ public static class RegisterEvalCommand
         var affineOnly = new Option<bool>("--affine-only") { Description = "Score the affine registration alone (the baseline)" };
         var pairs = new Option<string>("--pairs") { Description = "Tab-separated pairs file: fixed, moving, fixed_labels, moving_labels[, fixed_mask, moving_mask, affine]", Required = true };
         var output = new Option<string>("--out") { Description = "Output folder", Required = true };
-        var refine = RegisterApplyCommand.RefineOption();
+        var refine = Refinement.Option();
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
         var command = new Command("eval", "Dice, folding and time per pair of a registration model (or the affine alone) on labelled pairs")
@@ -52,7 +52,7 @@ public static class RegisterEvalCommand
     public static int Run(RegisterEvalSettings settings, TextWriter output, IProgressReporter progress)
     {
         if (settings.Model is null == !settings.AffineOnly) throw new UserInputException("register eval: give --model or --affine-only (one of them)");
-        var refine = RegisterApplyCommand.Refinement(settings.Refine, settings.Model is not null);
+        var refine = Refinement.Resolve(settings.Refine, settings.Model is not null);
         var device = TorchRuntime.Start(settings.Device, settings.Threads);
         var rows = RegistrationFiles.ReadPairs(settings.Pairs);
         using var model = settings.Model is null ? null : DeformableModels.Load(settings.Model, device);
