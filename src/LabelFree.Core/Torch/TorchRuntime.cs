@@ -33,6 +33,7 @@ public static class TorchRuntime
         if (threads is <= 0) throw new UserInputException($"--threads: expected a positive number, got {threads}");
         lock (Gate)
         {
+            HeapTuning.Apply();
             LoadNativeFix();
             if (device == ComputeDevice.Cuda) LoadCuda();
             else InitializeDeviceType(DeviceType.CPU);
