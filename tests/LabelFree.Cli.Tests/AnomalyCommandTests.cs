@@ -16,15 +16,24 @@ public class AnomalyCommandTests
         for (var i = 0; i < data.Length; i++)
         {
             int x = i % 48, y = i / 48 % 56, z = i / (48 * 56);
-            var r = Math.Pow((x - 24) / 20.0, 2) + Math.Pow((y - 28) / 24.0, 2) + Math.Pow((z - 20) / 16.0, 2);
+            var r = Math.Pow((x - 24) / 23.0, 2) + Math.Pow((y - 28) / 24.0, 2) + Math.Pow((z - 20) / 19.0, 2);
             data[i] = r < 1 ? (float)(60 + 40 * Math.Sin(x / 3.0) * Math.Cos(y / 4.0)) : 0;
         }
         var scan = NiftiImage.Create([48, 56, 40], data, [2, 2, 2], [-2, 0, 0, 48, 0, 0, 2, -40, 0, 2, 0, -56, 0, 0, 0, 1]);
         NiftiWriter.Write(folder["brain.nii.gz"], scan);
 
-        var train = LabelFreeProcess.Run(["anomaly", "train", "--data", folder["brain.nii.gz"], "--out", folder["run"], "--steps", "3", "--min-volumes", "2", "--threads", "2"]);
+        var train = LabelFreeProcess.Run(["anomaly", "train", "--data", folder["brain.nii.gz"], "--out", folder["run"], "--steps", "3", "--min-volumes", "2",
+            "--spacing", "3", "--opening-radius", "6", "--threads", "2"]);
         Assert.True(train.ExitCode == 0, train.Error);
         Assert.True(File.Exists(Path.Combine(folder["run"], "model", "model.safetensors")));
+        using (var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder["run"], "model", "config.json"))))
+        {
+            var preprocessing = config.RootElement.GetProperty("preprocessing");
+            Assert.Equal(3, preprocessing.GetProperty("spacing").GetDouble());
+            Assert.Equal(80, preprocessing.GetProperty("height").GetInt32());  // 224 mm / 3 mm = 74.7, rounded up to a multiple of 16
+            Assert.Equal(64, preprocessing.GetProperty("width").GetInt32());
+            Assert.Equal(6, config.RootElement.GetProperty("postprocessing").GetProperty("opening_radius_mm").GetDouble());
+        }
 
         var detect = LabelFreeProcess.Run(["anomaly", "detect", "--model", Path.Combine(folder["run"], "model"), "--input", folder["brain.nii.gz"], "--out", folder["detect"], "--threads", "2"]);
         Assert.True(detect.ExitCode == 0, detect.Error);
@@ -36,13 +45,20 @@ public class AnomalyCommandTests
         Assert.True(File.Exists(Path.Combine(folder["detect"], "overlay.png")));
 
         var eval = LabelFreeProcess.Run(["anomaly", "eval", "--model", Path.Combine(folder["run"], "model"), "--data", folder["brain.nii.gz"],
-            "--synthetic-lesions", "2", "--seed", "4", "--out", folder["eval"], "--threads", "2"]);
+            "--synthetic-lesions", "2", "--seed", "4", "--out", folder["eval"], "--opening-radius", "0", "--threads", "2"]);
         Assert.True(eval.ExitCode == 0, eval.Error);
         using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder["eval"], "metrics.json")));
         Assert.Equal(2, metrics.RootElement.GetProperty("summary").GetProperty("cases").GetInt32());
+        Assert.Equal(0, metrics.RootElement.GetProperty("summary").GetProperty("postprocessing").GetProperty("opening_radius_mm").GetDouble());
         var auroc = metrics.RootElement.GetProperty("summary").GetProperty("auroc").GetProperty("mean").GetDouble();
         Assert.InRange(auroc, 0, 1);
         Assert.Contains("AUROC", eval.Output);
+
+        var negative = LabelFreeProcess.Run(["anomaly", "detect", "--model", Path.Combine(folder["run"], "model"), "--input", folder["brain.nii.gz"], "--out", folder["d2"],
+            "--opening-radius", "-1"]);
+        Assert.Equal(2, negative.ExitCode);
+        Assert.Equal("error: --opening-radius: expected zero or more mm, got -1", negative.Error.Trim());
+        Assert.False(Directory.Exists(folder["d2"]));
     }
 
     [Fact]

@@ -95,7 +95,7 @@ public class StregaTests
     [Fact]
     public void Postprocessing_keeps_a_large_dark_anomaly_and_drops_specks_and_the_outside()
     {
-        // 32x32x2 grid at 1 mm, min area 16 mm²: a 6x6 anomaly survives, a 2x2 speck does not.
+        // 32x32x2 grid at 1 mm, min area 16 mm², the reference's steps only (no opening): a 6x6 anomaly survives, a 2x2 speck does not.
         int[] shape = [32, 32, 2];
         var n = 32 * 32 * 2;
         var input = Enumerable.Repeat(0.6f, n).ToArray();
@@ -105,13 +105,50 @@ public class StregaTests
         for (var y = 2; y < 4; y++) for (var x = 2; x < 4; x++) input[y * 32 + x] = 0.1f;
         for (var y = 20; y < 26; y++) for (var x = 29; x < 32; x++) input[y * 32 + x] = 0.1f;  // outside the brain
 
-        var maps = AnomalyPostprocessing.Apply(input, reconstruction, brain, shape, spacing: 1, new PostprocessingOptions(MinAreaMm2: 16));
+        var maps = AnomalyPostprocessing.Apply(input, reconstruction, brain, shape, spacing: 1, new PostprocessingOptions(MinAreaMm2: 16, OpeningRadiusMm: 0));
 
         var detected = Enumerable.Range(0, n).Where(i => maps.Mask[i]).ToList();
         Assert.Equal(36, detected.Count);
         Assert.All(detected, i => Assert.InRange(i % 32, 10, 15));
         Assert.Equal(0.5f, maps.Score[12 * 32 + 12], 5);
         Assert.Equal(0f, maps.Score[22 * 32 + 30]);
+    }
+
+    [Theory]
+    [InlineData(2, 112, 96)]
+    [InlineData(3, 80, 64)]
+    [InlineData(1, 224, 192)]
+    public void A_working_grid_keeps_the_field_of_view_in_whole_multiples_of_16_pixels(double spacing, int height, int width)
+    {
+        var config = StregaConfig.AtSpacing(spacing).Validate();
+        Assert.Equal((spacing, height, width), (config.Preprocessing.Spacing, config.Height, config.Width));
+        Assert.Equal(ModelInput.TissueClasses, config.Preprocessing.Input);
+    }
+
+    [Fact]
+    public void Ball_opening_in_postprocessing_drops_a_thin_rim_and_keeps_a_compact_anomaly()
+    {
+        // 32x32x12 at 1 mm: an 8x8x8 dark cube and a 1-px wide, 20-px long dark line through slices 1-10 (a residual rim).
+        int[] shape = [32, 32, 12];
+        var n = 32 * 32 * 12;
+        var input = Enumerable.Repeat(0.6f, n).ToArray();
+        var reconstruction = Enumerable.Repeat(0.6f, n).ToArray();
+        var brain = Enumerable.Repeat(true, n).ToArray();
+        var cube = new HashSet<int>();
+        for (var z = 1; z < 11; z++)
+        {
+            if (z is >= 2 and < 10) for (var y = 10; y < 18; y++) for (var x = 4; x < 12; x++) cube.Add((z * 32 + y) * 32 + x);
+            for (var y = 4; y < 24; y++) input[(z * 32 + y) * 32 + 24] = 0.1f;
+        }
+        foreach (var i in cube) input[i] = 0.1f;
+
+        var plain = AnomalyPostprocessing.Apply(input, reconstruction, brain, shape, spacing: 1, new PostprocessingOptions(MinAreaMm2: 16, OpeningRadiusMm: 0));
+        var opened = AnomalyPostprocessing.Apply(input, reconstruction, brain, shape, spacing: 1, new PostprocessingOptions(MinAreaMm2: 16, OpeningRadiusMm: 2));
+
+        Assert.True(plain.Mask[(5 * 32 + 10) * 32 + 24], "without opening the rim is detected");
+        var detected = Enumerable.Range(0, n).Where(i => opened.Mask[i]).ToList();
+        Assert.All(detected, i => Assert.Contains(i, cube));
+        Assert.InRange(detected.Count, 0.6 * cube.Count, cube.Count);
     }
 
     private static double Reconstruction(Strega model, List<float[]> slices) =>

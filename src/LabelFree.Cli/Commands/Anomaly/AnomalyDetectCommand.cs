@@ -6,7 +6,8 @@ using LabelFree.Reports.Figures;
 
 namespace LabelFree.Cli.Commands.Anomaly;
 
-public sealed record AnomalyDetectSettings(string Model, string Input, string? Mask, string Out, ComputeDevice Device, int? Threads);
+public sealed record AnomalyDetectSettings(string Model, string Input, string? Mask, string Out, ComputeDevice Device, int? Threads,
+    double? OpeningRadius = null, double? ClipAbove = null);
 
 /// <summary><c>anomaly detect</c>: anomaly map and mask of one scan, on the scan's own grid and affine.</summary>
 public static class AnomalyDetectCommand
@@ -19,12 +20,17 @@ public static class AnomalyDetectCommand
         var output = new Option<string>("--out") { Description = "Output folder", Required = true };
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
+        var postprocessing = new PostprocessingChoice();
         var command = new Command("detect", "Write anomaly_map.nii.gz, anomaly_mask.nii.gz and an overlay montage for one scan")
         {
-            model, input, mask, output, device, threads,
+            model, input, mask, output, device, threads, postprocessing.OpeningRadius, postprocessing.ClipAbove,
         };
-        command.SetAction(r => Run(new AnomalyDetectSettings(r.GetValue(model)!, r.GetValue(input)!, r.GetValue(mask), r.GetValue(output)!,
-            r.GetValue(device), r.GetValue(threads)), Console.Out));
+        command.SetAction(r =>
+        {
+            var (opening, clip) = postprocessing.Read(r);
+            return Run(new AnomalyDetectSettings(r.GetValue(model)!, r.GetValue(input)!, r.GetValue(mask), r.GetValue(output)!,
+                r.GetValue(device), r.GetValue(threads), opening, clip), Console.Out);
+        });
         return command;
     }
 
@@ -32,11 +38,12 @@ public static class AnomalyDetectCommand
     {
         var device = TorchRuntime.Start(settings.Device, settings.Threads);
         using var model = Strega.Load(settings.Model, device);
+        var postprocessing = PostprocessingChoice.Apply(model.Config.Postprocessing, settings.OpeningRadius, settings.ClipAbove);
         var scan = NiftiReader.Read(settings.Input);
         var brain = ScanList.BrainMaskFor(scan, settings.Input, settings.Mask);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var volume = model.Prepare(scan, brain);
-        var (maps, _) = model.Detect(volume);
+        var (maps, _) = model.Detect(volume, postprocessing);
         var seconds = clock.Elapsed.TotalSeconds;
 
         Directory.CreateDirectory(settings.Out);

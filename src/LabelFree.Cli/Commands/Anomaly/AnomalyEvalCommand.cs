@@ -12,7 +12,7 @@ using LabelFree.Learning.Methods.Strega;
 namespace LabelFree.Cli.Commands.Anomaly;
 
 public sealed record AnomalyEvalSettings(string Model, IReadOnlyList<string> Data, IReadOnlyList<string>? Masks, IReadOnlyList<string>? BrainMasks,
-    int SyntheticLesions, long Seed, string Out, ComputeDevice Device, int? Threads);
+    int SyntheticLesions, long Seed, string Out, ComputeDevice Device, int? Threads, double? OpeningRadius = null, double? ClipAbove = null);
 
 /// <summary>One evaluated case: a scan (with real or synthetic lesions) and its voxel-wise scores.</summary>
 public sealed record AnomalyCase(string Scan, int Variant, double Dice, double Auroc, double AveragePrecision, long LesionVoxels, long DetectedVoxels, double Seconds);
@@ -20,7 +20,8 @@ public sealed record AnomalyCase(string Scan, int Variant, double Dice, double A
 /// <summary>Mean and standard deviation of a metric over cases.</summary>
 public sealed record MeanSd(double Mean, double Sd);
 
-public sealed record AnomalyEvalSummary(int Cases, MeanSd Dice, MeanSd Auroc, MeanSd AveragePrecision, double SecondsPerScan, LesionOptions? SyntheticLesions, long Seed);
+public sealed record AnomalyEvalSummary(int Cases, MeanSd Dice, MeanSd Auroc, MeanSd AveragePrecision, double SecondsPerScan, LesionOptions? SyntheticLesions, long Seed,
+    PostprocessingOptions? Postprocessing = null);
 
 /// <summary><c>anomaly eval</c>: Dice of the anomaly mask, AUROC and AP of the anomaly score, per scan and mean ± sd.</summary>
 public static class AnomalyEvalCommand
@@ -36,12 +37,17 @@ public static class AnomalyEvalCommand
         var output = new Option<string>("--out") { Description = "Output folder", Required = true };
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
+        var postprocessing = new PostprocessingChoice();
         var command = new Command("eval", "Evaluate anomaly maps against lesion masks (or synthetic lesions): Dice, AUROC, AP")
         {
-            model, data, masks, brainMasks, synthetic, seed, output, device, threads,
+            model, data, masks, brainMasks, synthetic, seed, output, device, threads, postprocessing.OpeningRadius, postprocessing.ClipAbove,
         };
-        command.SetAction(r => Run(new AnomalyEvalSettings(r.GetValue(model)!, r.GetValue(data)!, r.GetValue(masks), r.GetValue(brainMasks),
-            r.GetValue(synthetic), r.GetValue(seed), r.GetValue(output)!, r.GetValue(device), r.GetValue(threads)), Console.Out, new ConsoleProgress()));
+        command.SetAction(r =>
+        {
+            var (opening, clip) = postprocessing.Read(r);
+            return Run(new AnomalyEvalSettings(r.GetValue(model)!, r.GetValue(data)!, r.GetValue(masks), r.GetValue(brainMasks),
+                r.GetValue(synthetic), r.GetValue(seed), r.GetValue(output)!, r.GetValue(device), r.GetValue(threads), opening, clip), Console.Out, new ConsoleProgress());
+        });
         return command;
     }
 
@@ -56,6 +62,7 @@ public static class AnomalyEvalCommand
         var lesionMasks = ScanList.Pair(scans, settings.Masks, "--masks");
         var brainMasks = ScanList.Pair(scans, settings.BrainMasks, "--brain-masks");
         var lesionOptions = hasMasks ? null : new LesionOptions();
+        var postprocessing = PostprocessingChoice.Apply(model.Config.Postprocessing, settings.OpeningRadius, settings.ClipAbove);
         Directory.CreateDirectory(settings.Out);
 
         var cases = new List<AnomalyCase>();
@@ -71,13 +78,13 @@ public static class AnomalyEvalCommand
                     var (input, lesion) = lesionOptions is null
                         ? (scan, BrainMask.Read(lesionMasks![s], scan))
                         : Lesioned(scan, brain, lesionOptions, Rng.For(settings.Seed, "lesions", s * 1000L + v));
-                    cases.Add(Evaluate(model, scans[s], v, input, brain, lesion, settings.Out, v == 0));
+                    cases.Add(Evaluate(model, scans[s], v, input, brain, lesion, settings.Out, v == 0, postprocessing));
                     bar.Report(cases.Count, $"Dice {cases[^1].Dice:F3} AUROC {cases[^1].Auroc:F3}");
                 }
             }
         }
 
-        var summary = Summarise(cases, lesionOptions, settings.Seed);
+        var summary = Summarise(cases, lesionOptions, settings.Seed) with { Postprocessing = postprocessing };
         Json.Write(Path.Combine(settings.Out, "metrics.json"), new { summary, cases });
         WriteTable(Path.Combine(settings.Out, "cases.tsv"), cases);
         output.WriteLine($"{summary.Cases} cases: Dice {summary.Dice.Mean:F3} ± {summary.Dice.Sd:F3}, AUROC {summary.Auroc.Mean:F3} ± {summary.Auroc.Sd:F3}, " +
@@ -92,11 +99,12 @@ public static class AnomalyEvalCommand
     }
 
     /// <summary>Scores one scan against its lesion mask, over the brain voxels of the scan's own grid.</summary>
-    public static AnomalyCase Evaluate(Strega model, string scanPath, int variant, NiftiImage scan, bool[] brain, bool[] lesion, string outFolder, bool montage)
+    public static AnomalyCase Evaluate(Strega model, string scanPath, int variant, NiftiImage scan, bool[] brain, bool[] lesion, string outFolder, bool montage,
+        PostprocessingOptions? postprocessing = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var volume = model.Prepare(scan, brain);
-        var (maps, _) = model.Detect(volume);
+        var (maps, _) = model.Detect(volume, postprocessing);
         var seconds = clock.Elapsed.TotalSeconds;
         var score = volume.ToInputGrid(maps.Score, Interpolation.Linear).Data;
         var detected = volume.ToInputGrid(maps.Mask.Select(m => m ? 1f : 0f).ToArray(), Interpolation.Nearest).Data.Select(v => v > 0.5f).ToArray();

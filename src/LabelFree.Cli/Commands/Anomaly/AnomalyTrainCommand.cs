@@ -22,7 +22,10 @@ public sealed record AnomalyTrainSettings(
     ComputeDevice Device,
     int? Threads,
     bool Resume,
-    int MinVolumes = 8);
+    int MinVolumes = 8,
+    double Spacing = 2,
+    double? OpeningRadius = null,
+    double? ClipAbove = null);
 
 /// <summary>What <c>anomaly train</c> records in the run's config.json.</summary>
 public sealed record AnomalyTrainRecord(IReadOnlyList<string> Scans, IReadOnlyList<string>? Masks, StregaConfig Model, TrainerOptions Training,
@@ -38,10 +41,10 @@ public static class AnomalyTrainCommand
         var data = new Option<string[]>("--data") { Description = "Healthy scans: NIfTI files or folders of them", Required = true, AllowMultipleArgumentsPerToken = true };
         var masks = new Option<string[]>("--masks") { Description = "Brain masks, one per scan (a folder pairs by file name); default: the scans' non-zero voxels (skull-stripped scans)", AllowMultipleArgumentsPerToken = true };
         var output = new Option<string>("--out") { Description = "Run folder", Required = true };
-        var epochs = CommonOptions.Positive(new Option<int>("--epochs") { Description = "Passes over the training slices", DefaultValueFactory = _ => 25 });
+        var epochs = CommonOptions.Positive(new Option<int>("--epochs") { Description = "Passes over the training slices", DefaultValueFactory = _ => 30 });
         var steps = CommonOptions.Positive(new Option<long?>("--steps") { Description = "Optimizer steps (overrides --epochs)" });
         var batch = CommonOptions.Positive(new Option<int>("--batch-size") { Description = "Slices per step", DefaultValueFactory = _ => 16 });
-        var learningRate = new Option<double>("--lr") { Description = "Adam learning rate (reference: 1e-4)", DefaultValueFactory = _ => 1e-4 };
+        var learningRate = new Option<double>("--lr") { Description = "Adam learning rate (reference: 1e-4; 5e-4 measured better in a 15-minute CPU budget)", DefaultValueFactory = _ => 5e-4 };
         var seed = CommonOptions.Seed();
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
@@ -51,13 +54,24 @@ public static class AnomalyTrainCommand
             Description = "With fewer scans than this, add randomly deformed copies (seeded) until there are this many training volumes",
             DefaultValueFactory = _ => 8,
         };
+        var spacing = new Option<double>("--spacing")
+        {
+            Description = "Working grid in mm; slices cover 224x192 mm (reference: 1 mm, 256x256 pixels)",
+            DefaultValueFactory = _ => 2,
+        };
+        var postprocessing = new PostprocessingChoice();
         var command = new Command("train", "Train StRegA's context-encoding VAE on healthy brain scans")
         {
-            data, masks, output, epochs, steps, batch, learningRate, seed, device, threads, resume, minVolumes,
+            data, masks, output, epochs, steps, batch, learningRate, seed, device, threads, resume, minVolumes, spacing,
+            postprocessing.OpeningRadius, postprocessing.ClipAbove,
         };
-        command.SetAction(r => Run(new AnomalyTrainSettings(r.GetValue(data)!, r.GetValue(masks), r.GetValue(output)!, r.GetValue(epochs),
-            r.GetValue(steps), r.GetValue(batch), r.GetValue(learningRate), r.GetValue(seed), r.GetValue(device), r.GetValue(threads),
-            r.GetValue(resume), r.GetValue(minVolumes)), Console.Out, new ConsoleProgress()));
+        command.SetAction(r =>
+        {
+            var (opening, clip) = postprocessing.Read(r);
+            return Run(new AnomalyTrainSettings(r.GetValue(data)!, r.GetValue(masks), r.GetValue(output)!, r.GetValue(epochs),
+                r.GetValue(steps), r.GetValue(batch), r.GetValue(learningRate), r.GetValue(seed), r.GetValue(device), r.GetValue(threads),
+                r.GetValue(resume), r.GetValue(minVolumes), r.GetValue(spacing), opening, clip), Console.Out, new ConsoleProgress());
+        });
         return command;
     }
 
@@ -66,7 +80,8 @@ public static class AnomalyTrainCommand
         var device = TorchRuntime.Start(settings.Device, settings.Threads);
         var scans = ScanList.Expand(settings.Data, "--data");
         var masks = ScanList.Pair(scans, settings.Masks, "--masks");
-        var config = new StregaConfig();
+        var defaults = StregaConfig.AtSpacing(settings.Spacing);
+        var config = defaults with { Postprocessing = PostprocessingChoice.Apply(defaults.Postprocessing, settings.OpeningRadius, settings.ClipAbove) };
         var training = new TrainerOptions
         {
             Seed = settings.Seed,

@@ -87,12 +87,15 @@ public sealed class Strega : ITrainable<ContextEncodingBatch>, IDisposable
         return result;
     }
 
-    /// <summary>Reconstructs every axial slice of a prepared scan and post-processes the residual (on the working grid).</summary>
-    public (AnomalyMaps Maps, float[] Reconstruction) Detect(PreprocessedVolume volume)
+    /// <summary>
+    /// Reconstructs every axial slice of a prepared scan and post-processes the residual (on the working grid), as the
+    /// model's config says unless <paramref name="postprocessing"/> is given.
+    /// </summary>
+    public (AnomalyMaps Maps, float[] Reconstruction) Detect(PreprocessedVolume volume, PostprocessingOptions? postprocessing = null)
     {
         var slices = Enumerable.Range(0, volume.SliceCount).Select(volume.Slice).ToList();
         var reconstruction = volume.FromSlices(Reconstruct(slices));
-        var maps = AnomalyPostprocessing.Apply(volume.Image, reconstruction, volume.Mask, volume.Shape, volume.Options.Spacing, Config.Postprocessing);
+        var maps = AnomalyPostprocessing.Apply(volume.Image, reconstruction, volume.Mask, volume.Shape, volume.Options.Spacing, postprocessing ?? Config.Postprocessing);
         return (maps, reconstruction);
     }
 
