@@ -69,6 +69,10 @@ public class AnomalyCommandTests
         Assert.Equal(2, missing.ExitCode);
         Assert.Equal($"error: {folder["nope.nii.gz"]}: NIfTI file (--data) not found", missing.Error.Trim());
 
+        var coarse = LabelFreeProcess.Run(["anomaly", "train", "--data", folder["nope.nii.gz"], "--out", folder["run"], "--spacing", "0"]);
+        Assert.Equal(2, coarse.ExitCode);
+        Assert.Equal("error: --spacing: expected a voxel size in mm in (0, 8], got 0", coarse.Error.Trim());
+
         NiftiWriter.Write(folder["head.nii"], NiftiImage.Create([8, 8, 8], Enumerable.Repeat(5f, 512).ToArray()));
         var unstripped = LabelFreeProcess.Run(["anomaly", "detect", "--model", folder["run"], "--input", folder["head.nii"], "--out", folder["d"]]);
         Assert.Equal(2, unstripped.ExitCode);

@@ -86,7 +86,7 @@ public static class AnomalyPipeline
             Epochs = 25,
             MaxSteps = demo.Steps is { } s ? Math.Max(1, s / 2) : quick ? 40 : null,
             BatchSize = 16,
-            LearningRate = 5e-4,
+            LearningRate = AnomalyTrainCommand.DefaultLearningRate,
             ValidateEverySteps = 50,
             CheckpointEverySteps = 100,
             LogEverySteps = 10,
