@@ -4,7 +4,10 @@ using LabelFree.Core.IO;
 
 namespace LabelFree.Core.Training;
 
-/// <summary>One line of metrics.jsonl: a training window (mean loss since the previous line) or a validation.</summary>
+/// <summary>
+/// One line of metrics.jsonl: a training window (mean loss since the previous line) or a validation (its loss, NaN when
+/// there is no validation data, and the method's own <see cref="Metrics"/> such as kNN accuracy).
+/// </summary>
 public sealed record MetricsLine(
     long Step,
     int Epoch,
@@ -13,7 +16,8 @@ public sealed record MetricsLine(
     IReadOnlyDictionary<string, double> Terms,
     double? LearningRate = null,
     double? GradNorm = null,
-    double? StepsPerSecond = null);
+    double? StepsPerSecond = null,
+    IReadOnlyDictionary<string, double>? Metrics = null);
 
 /// <summary>Appends <see cref="MetricsLine"/>s to RUN/metrics.jsonl, one JSON object per line, flushed at once.</summary>
 public sealed class MetricsLog : IDisposable

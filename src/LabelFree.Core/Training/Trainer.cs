@@ -3,7 +3,6 @@ using LabelFree.Core.Errors;
 using LabelFree.Core.Models;
 using LabelFree.Core.Progress;
 using LabelFree.Core.Randomness;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace LabelFree.Core.Training;
@@ -21,9 +20,12 @@ public sealed record TrainingResult(
     long? ResumedFromStep);
 
 /// <summary>
-/// Trains any <see cref="ITrainable{TBatch}"/>: seeded data order (one permutation per epoch), warm-up and cosine
-/// learning rate, gradient clipping, validation with early stopping, metrics.jsonl, atomic checkpoints and exact
-/// resumption, and a stop with one clear line on a NaN or infinite loss. Each step runs in its own dispose scope.
+/// Trains any <see cref="ITrainable{TBatch}"/>: seeded data order (one permutation per epoch) or a seeded stream,
+/// the method's parameter groups and optimizer (Adam, AdamW, SGD, LARS), scheduled learning rate, weight decay and
+/// named scalars, gradient accumulation and clipping, the method's after-step hook (EMA teachers), validation with the
+/// method's metrics and early stopping, metrics.jsonl, atomic checkpoints (with the method's extra state) and exact
+/// resumption, and a stop with one clear line on a NaN or infinite loss. Each step runs in its own dispose scope and
+/// reads from the device once (loss, terms and gradient norm together).
 /// <para>
 /// Reproducibility: on the CPU, the same seed, options and thread count give bit-identical weights and losses, and a
 /// run resumed from a checkpoint ends exactly where the uninterrupted run ends. The data order and augmentation come
@@ -49,19 +51,54 @@ public sealed class Trainer<TBatch>
     }
 
     /// <summary>
-    /// Trains until the planned steps are done or early stopping triggers. With <paramref name="resume"/>, continues from
-    /// the newest checkpoint in the run folder (or starts afresh when there is none). <paramref name="cancel"/> stops
-    /// between steps without a final checkpoint, as a killed process would.
+    /// Trains on indexed samples until the planned steps are done or early stopping triggers. With
+    /// <paramref name="resume"/>, continues from the newest checkpoint in the run folder (or starts afresh when there is
+    /// none). <paramref name="cancel"/> stops between steps without a final checkpoint, as a killed process would.
     /// </summary>
     public TrainingResult Fit(IBatchSource<TBatch> train, IBatchSource<TBatch>? validation = null, bool resume = false, CancellationToken cancel = default)
     {
         if (train.Count == 0) throw new UserInputException("training data: no samples");
-        var network = _task.Network;
-        var parameters = network.parameters().Where(p => p.requires_grad).ToList();
-        using var optimizer = CreateOptimizer(parameters);
+        var perStep = (long)_options.BatchSize * _options.AccumulationSteps;
+        var stepsPerEpoch = (int)((train.Count + perStep - 1) / perStep);
+        int[]? order = null;
+        var orderEpoch = -1;
+        return Run(stepsPerEpoch, _options.MaxSteps ?? (long)_options.Epochs * stepsPerEpoch, validation, resume, cancel, at =>
+        {
+            if (at.Epoch != orderEpoch)
+            {
+                order = Rng.For(_options.Seed, "data-order", at.Epoch).Permutation(train.Count);
+                orderEpoch = at.Epoch;
+            }
+            var plan = new List<MicroBatch>();
+            for (var micro = 0; micro < _options.AccumulationSteps; micro++)
+            {
+                var first = (at.Step % at.StepsPerEpoch) * perStep + (long)micro * _options.BatchSize;
+                if (first >= order!.Length) break;
+                var indices = order[(int)first..(int)Math.Min(first + _options.BatchSize, order.Length)];
+                plan.Add(new MicroBatch(indices.Length, rng => train.Load(indices, rng)));
+            }
+            return plan;
+        });
+    }
 
-        var stepsPerEpoch = (int)((train.Count + _options.BatchSize - 1) / _options.BatchSize);
-        var totalSteps = _options.MaxSteps ?? (long)_options.Epochs * stepsPerEpoch;
+    /// <summary>Trains on a stream (each step's batch drawn from the step's random stream) for <see cref="TrainerOptions.MaxSteps"/> steps.</summary>
+    public TrainingResult Fit(IBatchStream<TBatch> train, IBatchSource<TBatch>? validation = null, bool resume = false, CancellationToken cancel = default)
+    {
+        if (_options.MaxSteps is not { } steps)
+            throw new SettingException("max_steps", "training on streamed data needs a number of steps", label: "training option max_steps");
+        var plan = Enumerable.Range(0, _options.AccumulationSteps)
+            .Select(_ => new MicroBatch(_options.BatchSize, rng => train.Next(_options.BatchSize, rng))).ToList();
+        return Run((int)Math.Min(int.MaxValue, steps), steps, validation, resume, cancel, _ => plan);
+    }
+
+    /// <summary>One forward pass of a step: its number of samples, and how to load them from the pass's random stream.</summary>
+    private sealed record MicroBatch(int Count, Func<Rng, TBatch> Load);
+
+    private TrainingResult Run(int stepsPerEpoch, long totalSteps, IBatchSource<TBatch>? validation, bool resume, CancellationToken cancel,
+        Func<TrainingStep, IReadOnlyList<MicroBatch>> plan)
+    {
+        var network = _task.Network;
+        using var optimizers = new Optimizers(_task.ParameterGroups(), _options);
         var validateEvery = _options.ValidateEverySteps ?? stepsPerEpoch;
         var checkpointEvery = _options.CheckpointEverySteps ?? stepsPerEpoch;
         var store = _runFolder is null ? null : new CheckpointStore(_runFolder, _options.KeepCheckpoints);
@@ -72,16 +109,24 @@ public sealed class Trainer<TBatch>
         {
             if (store?.Latest() is { } checkpoint)
             {
-                state = CheckpointStore.Restore(checkpoint, network, optimizer);
+                (state, var extra) = CheckpointStore.Restore(checkpoint, network, optimizers.Optimizer);
+                try
+                {
+                    _task.RestoreCheckpointState(extra);
+                }
+                finally
+                {
+                    foreach (var tensor in extra.Values) tensor.Dispose();
+                }
                 if (state.Seed != _options.Seed || state.BatchSize != _options.BatchSize)
-                    throw new UserInputException($"{checkpoint}: --resume needs the same seed and batch size as the run it continues (seed {state.Seed}, batch size {state.BatchSize})");
+                    throw new UserInputException($"{checkpoint}: resuming needs the same seed and batch size as the run it continues (seed {state.Seed}, batch size {state.BatchSize})");
                 random.set_rng_state(DecodeRng(state.TorchRngState));
                 resumedFrom = state.Step;
                 _progress.Info($"resumed from {checkpoint} (step {state.Step})");
             }
             else
             {
-                _progress.Info($"--resume: no checkpoint in {_runFolder ?? "memory"}; starting from the beginning");
+                _progress.Info($"resume: no checkpoint in {_runFolder ?? "memory"}; starting from the beginning");
             }
         }
 
@@ -92,8 +137,6 @@ public sealed class Trainer<TBatch>
         var clock = Stopwatch.StartNew();
         var lastLoss = double.NaN;
         var stoppedEarly = false;
-        int[]? order = null;
-        var orderEpoch = -1;
 
         using (var bar = _progress.Start("train", totalSteps, state.Step))
         {
@@ -101,14 +144,8 @@ public sealed class Trainer<TBatch>
             {
                 cancel.ThrowIfCancellationRequested();
                 var epoch = (int)(step / stepsPerEpoch);
-                if (epoch != orderEpoch)
-                {
-                    order = Rng.For(_options.Seed, "data-order", epoch).Permutation(train.Count);
-                    orderEpoch = epoch;
-                }
-                var at = new TrainingStep(step, epoch, totalSteps, stepsPerEpoch);
-                var learningRate = _options.LearningRateAt(step, totalSteps);
-                var (loss, terms, gradNorm) = TrainStep(train, order!, at, optimizer, parameters, learningRate, store);
+                var at = new TrainingStep(step, epoch, totalSteps, stepsPerEpoch, TrainingPhase.Train, ScalarsAt(step, totalSteps));
+                var (loss, terms, gradNorm) = TrainStep(at, plan(at), optimizers, store);
                 lastLoss = loss;
                 window.Add(loss, terms);
 
@@ -117,27 +154,30 @@ public sealed class Trainer<TBatch>
                 var stepsPerSecond = (done - firstStep) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
                 bar.Report(done, $"loss {loss:G4} · {stepsPerSecond:0.0} step/s");
                 if (done % _options.LogEverySteps == 0 || last)
-                    metrics?.Write(window.Flush(done, epoch, learningRate, gradNorm, stepsPerSecond));
+                    metrics?.Write(window.Flush(done, epoch, _options.LearningRateAt(step, totalSteps), gradNorm, stepsPerSecond));
 
-                if (validation is { Count: > 0 } && (done % validateEvery == 0 || last))
+                if (done % validateEvery == 0 || last)
                 {
-                    var (valLoss, valTerms) = Evaluate(validation, at);
-                    metrics?.Write(new MetricsLine(done, epoch, "validation", valLoss, valTerms));
-                    if (state.BestValidationLoss is not { } bestLoss || valLoss < bestLoss)
+                    var validated = Validate(validation, at with { Phase = TrainingPhase.Validation });
+                    if (validated is { } line) metrics?.Write(line with { Step = done });
+                    if (validated is { Loss: var valLoss } && validation is { Count: > 0 })
                     {
-                        state = state with { BestValidationLoss = valLoss, BestStep = done, ValidationsWithoutImprovement = 0 };
-                        best.Capture(network);
-                    }
-                    else
-                    {
-                        state = state with { ValidationsWithoutImprovement = state.ValidationsWithoutImprovement + 1 };
-                        stoppedEarly = _options.EarlyStoppingPatience > 0 && state.ValidationsWithoutImprovement >= _options.EarlyStoppingPatience;
+                        if (state.BestValidationLoss is not { } bestLoss || valLoss < bestLoss)
+                        {
+                            state = state with { BestValidationLoss = valLoss, BestStep = done, ValidationsWithoutImprovement = 0 };
+                            best.Capture(network);
+                        }
+                        else
+                        {
+                            state = state with { ValidationsWithoutImprovement = state.ValidationsWithoutImprovement + 1 };
+                            stoppedEarly = _options.EarlyStoppingPatience > 0 && state.ValidationsWithoutImprovement >= _options.EarlyStoppingPatience;
+                        }
                     }
                 }
 
                 state = state with { Step = done };
                 if (store is not null && (done % checkpointEvery == 0 || last || stoppedEarly))
-                    store.Save(network, optimizer, state with { TorchRngState = EncodeRng(), PendingLoss = window.Sums });
+                    store.Save(network, optimizers.Optimizer, state with { TorchRngState = EncodeRng(), PendingLoss = window.Sums }, _task.CheckpointState());
                 if (stoppedEarly)
                 {
                     _progress.Info($"early stop at step {done}: validation loss has not improved for {state.ValidationsWithoutImprovement} validations (best {state.BestValidationLoss:G4} at step {state.BestStep})");
@@ -150,68 +190,118 @@ public sealed class Trainer<TBatch>
         return new TrainingResult(state.Step, lastLoss, state.BestValidationLoss, state.BestStep, stoppedEarly, resumedFrom);
     }
 
-    private (double Loss, Dictionary<string, double> Terms, double GradNorm) TrainStep(
-        IBatchSource<TBatch> train, int[] order, TrainingStep at, OptimizerHelper optimizer, List<Parameter> parameters,
-        double learningRate, CheckpointStore? store)
+    /// <summary>
+    /// One optimizer step: the step's micro-batches (each loss weighted by its share of the step's samples, so the
+    /// gradients add up to those of the whole batch), gradient norm and clipping, one read of loss, terms and norm from
+    /// the device, a stop on a non-finite value (before the parameters change), the optimizer, the method's hook.
+    /// </summary>
+    private (double Loss, Dictionary<string, double> Terms, double GradNorm) TrainStep(TrainingStep at, IReadOnlyList<MicroBatch> micros,
+        Optimizers optimizers, CheckpointStore? store)
     {
         using var noCollection = NoCollectionRegion.Enter();
         using var scope = NewDisposeScope();
-        foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
-        var first = (int)(at.Step % at.StepsPerEpoch) * _options.BatchSize;
-        var indices = order.AsSpan(first, Math.Min(_options.BatchSize, order.Length - first));
-        var batch = train.Load(indices, Rng.For(_options.Seed, "augment", at.Step));
-
+        optimizers.Schedule(at.Step, at.TotalSteps);
+        var optimizer = optimizers.Optimizer;
         _task.Network.train();
-        var output = _task.Loss(batch, at);
-        var loss = output.Total.item<float>();
-        if (!float.IsFinite(loss)) throw Diverged(at.Step, $"the loss became {loss}", store);
-
         optimizer.zero_grad();
-        output.Total.backward();
-        var gradNorm = nn.utils.clip_grad_norm_(parameters, _options.GradientClipNorm ?? double.PositiveInfinity);
-        if (!double.IsFinite(gradNorm)) throw Diverged(at.Step, $"the gradient norm became {gradNorm}", store);
+
+        var samples = micros.Sum(m => m.Count);
+        Tensor? values = null;  // (1 + terms): the step's loss and terms, each micro-batch weighted by its share of the samples
+        string[] names = [];
+        for (var micro = 0; micro < micros.Count; micro++)
+        {
+            using var microScope = NewDisposeScope();
+            var batch = micros[micro].Load(Rng.For(_options.Seed, "augment", at.Step * _options.AccumulationSteps + micro));
+            var output = _task.Loss(batch, at);
+            var weight = (double)micros[micro].Count / samples;
+            (weight == 1 ? output.Total : output.Total * weight).backward();
+            names = [.. output.Terms.Keys];
+            var read = LossValues(output);
+            if (weight != 1) read = read * weight;
+            if (values is null) values = read.MoveToOuterDisposeScope();
+            else values.add_(read);
+        }
+
+        var gradNorm = GradientNorm(optimizers.Parameters, _options.GradientClipNorm);
+        var numbers = cat([values!, gradNorm.reshape(1).to(ScalarType.Float32)]).cpu().data<float>().ToArray();  // the step's one host sync
+        var (loss, norm) = (numbers[0], numbers[^1]);
+        if (!float.IsFinite(loss)) throw Diverged(at.Step, $"the loss became {loss}", store);
+        if (!float.IsFinite(norm)) throw Diverged(at.Step, $"the gradient norm became {norm}", store);
+        optimizers.AdaptGradients(at.Step, at.TotalSteps);
         optimizer.step();
-        return (loss, ToNumbers(output.Terms), gradNorm);
+        using (no_grad()) _task.AfterStep(at);
+        var terms = new Dictionary<string, double>();
+        for (var i = 0; i < names.Length; i++) terms[names[i]] = numbers[1 + i];
+        return (loss, terms, norm);
     }
 
-    private (double Loss, Dictionary<string, double> Terms) Evaluate(IBatchSource<TBatch> validation, TrainingStep at)
+    /// <summary>(1 + terms) float32 on the device: the loss and its terms, detached, to be read in one transfer.</summary>
+    private static Tensor LossValues(LossOutput output) =>
+        cat([output.Total.detach().reshape(1), .. output.Terms.Values.Select(t => t.detach().reshape(1))]).to(ScalarType.Float32);
+
+    /// <summary>
+    /// The global L2 norm of the gradients, as a tensor (no host sync); with <paramref name="clip"/>, gradients are
+    /// scaled by min(1, clip / (norm + 1e-6)) exactly as LibTorch's clip_grad_norm_ does.
+    /// </summary>
+    private static Tensor GradientNorm(IEnumerable<Tensor> parameters, double? clip)
+    {
+        var grads = parameters.Select(p => p.grad).OfType<Tensor>().ToList();
+        if (grads.Count == 0) return zeros(1);
+        var norms = grads.Select(g => g.norm(2f)).ToList();
+        var total = norms.Count == 1 ? norms[0] : stack(norms).norm(2f);
+        if (clip is { } maxNorm)
+        {
+            using var noGrad = no_grad();
+            var coefficient = (total + 1e-6).reciprocal().mul(maxNorm).clamp_max(1.0);
+            foreach (var g in grads) g.mul_(coefficient);
+        }
+        return total;
+    }
+
+    /// <summary>The validation loss and terms (when there is validation data) and the method's metrics, or null when there is neither.</summary>
+    private MetricsLine? Validate(IBatchSource<TBatch>? validation, TrainingStep at)
     {
         var network = _task.Network;
         network.eval();
-        var window = new LossWindow();
-        var rng = Rng.For(_options.Seed, "validation");
-        using (no_grad())
+        try
         {
-            for (var first = 0; first < validation.Count; first += _options.BatchSize)
+            var window = new LossWindow();
+            if (validation is { Count: > 0 })
             {
-                using var noCollection = NoCollectionRegion.Enter();
-                using var scope = NewDisposeScope();
-                var count = Math.Min(_options.BatchSize, validation.Count - first);
-                var indices = Enumerable.Range(first, count).ToArray();
-                var output = _task.Loss(validation.Load(indices, rng), at);
-                window.Add(output.Total.item<float>(), ToNumbers(output.Terms), weight: count);
+                var rng = Rng.For(_options.Seed, "validation");
+                using var noGrad = no_grad();
+                for (var first = 0; first < validation.Count; first += _options.BatchSize)
+                {
+                    using var noCollection = NoCollectionRegion.Enter();
+                    using var scope = NewDisposeScope();
+                    var count = Math.Min(_options.BatchSize, validation.Count - first);
+                    var indices = Enumerable.Range(first, count).ToArray();
+                    var output = _task.Loss(validation.Load(indices, rng), at);
+                    var read = LossValues(output).cpu().data<float>().ToArray();
+                    window.Add(read[0], output.Terms.Keys.Select((name, i) => (name, (double)read[1 + i])).ToDictionary(), weight: count);
+                }
             }
+            IReadOnlyDictionary<string, double> methodMetrics;
+            using (no_grad()) methodMetrics = _task.ValidationMetrics(at);
+            if (validation is not { Count: > 0 } && methodMetrics.Count == 0) return null;
+            var line = validation is { Count: > 0 } ? window.Flush(0, at.Epoch, null, null, null) : new MetricsLine(0, at.Epoch, "", double.NaN, new Dictionary<string, double>());
+            return line with { Phase = "validation", Metrics = methodMetrics.Count == 0 ? null : methodMetrics };
         }
-        network.train();
-        var line = window.Flush(0, 0, null, null, null);
-        return (line.Loss, new Dictionary<string, double>(line.Terms));
+        finally
+        {
+            network.train();
+        }
     }
 
-    private OptimizerHelper CreateOptimizer(List<Parameter> parameters) => _options.Optimizer switch
-    {
-        OptimizerKind.Adam => optim.Adam(parameters, _options.LearningRate, _options.Beta1, _options.Beta2, _options.AdamEpsilon, _options.WeightDecay),
-        OptimizerKind.AdamW => optim.AdamW(parameters, _options.LearningRate, _options.Beta1, _options.Beta2, _options.AdamEpsilon, _options.WeightDecay),
-        _ => throw new ArgumentOutOfRangeException(nameof(_options.Optimizer)),
-    };
+    /// <summary>Values of the options' named schedules at <paramref name="step"/>.</summary>
+    private Dictionary<string, double>? ScalarsAt(long step, long totalSteps) =>
+        _options.Schedules?.ToDictionary(kv => kv.Key, kv => kv.Value.At(step, totalSteps));
 
-    private TrainingDivergedException Diverged(long step, string what, CheckpointStore? store)
+    private static TrainingDivergedException Diverged(long step, string what, CheckpointStore? store)
     {
         var keep = store?.Latest() is { } last ? $"; the last good checkpoint is {last}" : "";
-        return new TrainingDivergedException($"training stopped at step {step + 1}: {what}{keep} (try a lower learning rate or --gradient-clip)");
+        return new TrainingDivergedException($"training stopped at step {step + 1}: {what}{keep} (try a lower learning rate or gradient clipping)");
     }
-
-    private static Dictionary<string, double> ToNumbers(IReadOnlyDictionary<string, Tensor> terms) =>
-        terms.ToDictionary(kv => kv.Key, kv => (double)kv.Value.item<float>());
 
     private static string EncodeRng()
     {

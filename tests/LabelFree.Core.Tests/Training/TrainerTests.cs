@@ -178,8 +178,9 @@ public class TrainerTests
     [Fact]
     public void Bad_options_name_the_field()
     {
-        var error = Assert.Throws<UserInputException>(() => new TrainerOptions { BatchSize = 0 }.Validate());
+        var error = Assert.Throws<SettingException>(() => new TrainerOptions { BatchSize = 0 }.Validate());
         Assert.Equal("training option batch_size: expected a positive number, got 0", error.Message);
+        Assert.Equal("batch_size", error.Setting);
     }
 
     private static float FirstStepLoss(ToyRegression task, ToyRegression.Data data)
