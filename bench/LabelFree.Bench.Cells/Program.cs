@@ -7,6 +7,7 @@ using System.Diagnostics;
 using System.Globalization;
 using LabelFree.Analysis.Clustering;
 using LabelFree.Core.Torch;
+using LabelFree.Core.Training;
 using LabelFree.Data.SingleCell;
 using LabelFree.Data.SingleCell.Simulation;
 using LabelFree.Learning.Methods.Scvi;
@@ -25,9 +26,9 @@ var (codes, names) = CellData.Encode(data.Obs["batch"]);
 using var model = Scvi.Create(new ScviConfig { Genes = genes, Batches = names.Length, BatchNames = names }, seed: 1, device);
 var split = Scvi.Split(cells, seed: 1);
 var options = Scvi.DefaultTraining(split.Train.Length, seed: 1) with { MaxSteps = 5 };
-model.Fit(data.Counts, codes, split with { Validation = [] }, options, null);  // warm-up
+model.Fit(data.Counts, codes, split with { Validation = [] }, new TrainingRun(options));  // warm-up
 clock.Restart();
-model.Fit(data.Counts, codes, split with { Validation = [] }, options with { MaxSteps = steps }, null);
+model.Fit(data.Counts, codes, split with { Validation = [] }, new TrainingRun(options with { MaxSteps = steps }));
 var perStep = clock.Elapsed.TotalSeconds / steps;
 var stepsPerEpoch = (split.Train.Length + 127) / 128;
 

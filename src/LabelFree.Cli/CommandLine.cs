@@ -1,4 +1,12 @@
 using System.CommandLine;
+using LabelFree.Cli.Commands.Anomaly;
+using LabelFree.Cli.Commands.Cells;
+using LabelFree.Cli.Commands.Demo;
+using LabelFree.Cli.Commands.Doctor;
+using LabelFree.Cli.Commands.Gwas;
+using LabelFree.Cli.Commands.Loci;
+using LabelFree.Cli.Commands.Register;
+using LabelFree.Cli.Options;
 using LabelFree.Core.Errors;
 
 namespace LabelFree.Cli;
@@ -6,7 +14,8 @@ namespace LabelFree.Cli;
 /// <summary>
 /// The error convention of every command: exit 0 on success, 2 with one line on stderr for bad input (a parse error,
 /// a missing or malformed file, a bad option value), 1 with one line for an internal failure. Stack traces only with
-/// LABELFREE_DEBUG=1.
+/// LABELFREE_DEBUG=1. A bad setting reported by a lower layer (<see cref="SettingException"/>) is shown under the flag
+/// that sets it.
 /// </summary>
 public static class CommandLine
 {
@@ -14,12 +23,25 @@ public static class CommandLine
     public const int Failure = 1;
     public const int BadInput = 2;
 
+    /// <summary>The <c>labelfree</c> program: every command.</summary>
+    public static RootCommand Root() => new("LabelFree: learning without labels on biomedical data.")
+    {
+        DoctorCommand.Create(),
+        DemoCommand.Create(),
+        AnomalyCommand.Create(),
+        GwasCommand.Create(),
+        LociCommand.Create(),
+        RegisterCommand.Create(),
+        CellsCommand.Create(),
+    };
+
     public static int Run(RootCommand root, string[] args, TextWriter? error = null)
     {
         error ??= Console.Error;
+        ParseResult? parsed = null;
         try
         {
-            var parsed = root.Parse(args);
+            parsed = root.Parse(args);
             if (parsed.Errors.Count > 0)
             {
                 // Unknown tokens first: "frobnicate" says more than "Required command was not provided".
@@ -28,6 +50,13 @@ public static class CommandLine
                 return BadInput;
             }
             return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Error = error });
+        }
+        catch (SettingException e)
+        {
+            // Lower layers name the setting; the user sees the flag of this command that sets it.
+            var flag = Flags.FlagFor(parsed?.CommandResult.Command, e.Setting);
+            error.WriteLine(flag is null ? $"error: {e.Message}" : $"error: {flag}: {e.Problem}");
+            return BadInput;
         }
         catch (UserInputException e)
         {

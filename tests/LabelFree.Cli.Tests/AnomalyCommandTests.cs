@@ -57,8 +57,15 @@ public class AnomalyCommandTests
         var negative = LabelFreeProcess.Run(["anomaly", "detect", "--model", Path.Combine(folder["run"], "model"), "--input", folder["brain.nii.gz"], "--out", folder["d2"],
             "--opening-radius", "-1"]);
         Assert.Equal(2, negative.ExitCode);
-        Assert.Equal("error: --opening-radius: expected zero or more mm, got -1", negative.Error.Trim());
+        Assert.Equal("error: --opening-radius: expected zero or more, got -1", negative.Error.Trim());
         Assert.False(Directory.Exists(folder["d2"]));
+
+        // A lower layer's "brain_mask" setting is reported under this command's flag for it (detect: --mask).
+        NiftiWriter.Write(folder["head.nii"], NiftiImage.Create([8, 8, 8], Enumerable.Repeat(5f, 512).ToArray()));
+        var unstripped = LabelFreeProcess.Run(["anomaly", "detect", "--model", Path.Combine(folder["run"], "model"), "--input", folder["head.nii"], "--out", folder["d3"]]);
+        Assert.Equal(2, unstripped.ExitCode);
+        Assert.StartsWith($"error: --mask: {folder["head.nii"]} does not look skull-stripped", unstripped.Error.Trim());
+        Assert.False(Directory.Exists(folder["d3"]));
     }
 
     [Fact]
@@ -67,15 +74,29 @@ public class AnomalyCommandTests
         using var folder = new TempFolder();
         var missing = LabelFreeProcess.Run(["anomaly", "train", "--data", folder["nope.nii.gz"], "--out", folder["run"]]);
         Assert.Equal(2, missing.ExitCode);
-        Assert.Equal($"error: {folder["nope.nii.gz"]}: NIfTI file (--data) not found", missing.Error.Trim());
+        Assert.Equal($"error: --data: {folder["nope.nii.gz"]}: NIfTI file not found", missing.Error.Trim());
+        Assert.False(Directory.Exists(folder["run"]));
 
         var coarse = LabelFreeProcess.Run(["anomaly", "train", "--data", folder["nope.nii.gz"], "--out", folder["run"], "--spacing", "0"]);
         Assert.Equal(2, coarse.ExitCode);
         Assert.Equal("error: --spacing: expected a voxel size in mm in (0, 8], got 0", coarse.Error.Trim());
 
         NiftiWriter.Write(folder["head.nii"], NiftiImage.Create([8, 8, 8], Enumerable.Repeat(5f, 512).ToArray()));
-        var unstripped = LabelFreeProcess.Run(["anomaly", "detect", "--model", folder["run"], "--input", folder["head.nii"], "--out", folder["d"]]);
+        var unstripped = LabelFreeProcess.Run(["anomaly", "train", "--data", folder["head.nii"], "--out", folder["run"]]);
         Assert.Equal(2, unstripped.ExitCode);
-        Assert.Single(unstripped.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"error: --masks: {folder["head.nii"]} does not look skull-stripped", unstripped.Error.Trim());
+        Assert.False(Directory.Exists(folder["run"]), "nothing is written before the scans are checked");
+
+        File.WriteAllText(folder["a-file"], "");
+        foreach (var (flag, value, expected) in new[] { ("--out", folder["a-file"], "is an existing file"), ("--lr", "nan", "--lr: expected a positive finite number"),
+                     ("--threads", "0", "--threads: expected a positive number"), ("--out", "", "--out: expected a folder path") })
+        {
+            string[] args = flag == "--out" ? ["anomaly", "train", "--data", folder["head.nii"], flag, value]
+                : ["anomaly", "train", "--data", folder["head.nii"], "--out", folder["run2"], flag, value];
+            var bad = LabelFreeProcess.Run(args);
+            Assert.Equal(2, bad.ExitCode);
+            Assert.Contains(expected, Assert.Single(bad.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+            Assert.False(Directory.Exists(folder["run2"]));
+        }
     }
 }

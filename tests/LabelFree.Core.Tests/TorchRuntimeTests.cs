@@ -36,11 +36,11 @@ public class TorchRuntimeTests
         try
         {
             Environment.SetEnvironmentVariable(TorchRuntime.TorchLibVariable, null);
-            var error = Assert.Throws<UserInputException>(() => TorchRuntime.Start(ComputeDevice.Cuda));
+            var error = Assert.ThrowsAny<UserInputException>(() => TorchRuntime.Start(ComputeDevice.Cuda));
             Assert.Contains(TorchRuntime.TorchLibVariable, error.Message);
 
             Environment.SetEnvironmentVariable(TorchRuntime.TorchLibVariable, "/nonexistent/torch/lib");
-            error = Assert.Throws<UserInputException>(() => TorchRuntime.Start(ComputeDevice.Cuda));
+            error = Assert.ThrowsAny<UserInputException>(() => TorchRuntime.Start(ComputeDevice.Cuda));
             Assert.Contains("libtorch_cuda.so", error.Message);
         }
         finally
@@ -55,9 +55,10 @@ public class TorchRuntimeTests
     public void Parses_device_names(string text, ComputeDevice expected) => Assert.Equal(expected, ComputeDeviceParser.Parse(text));
 
     [Fact]
-    public void Rejects_unknown_device_naming_the_option()
+    public void Rejects_unknown_device_naming_the_setting()
     {
-        var error = Assert.Throws<UserInputException>(() => ComputeDeviceParser.Parse("tpu"));
-        Assert.Equal("--device: expected cpu or cuda, got 'tpu'", error.Message);
+        var error = Assert.Throws<SettingException>(() => ComputeDeviceParser.Parse("tpu"));
+        Assert.Equal("device", error.Setting);
+        Assert.Equal("device: expected cpu or cuda, got 'tpu'", error.Message);
     }
 }

@@ -13,7 +13,7 @@ public sealed record GlmVariant(string Chrom, int Position, string Id, string Re
 /// P ERRCODE; when the scan estimated covariate rows, each ADD row is followed by one row per covariate as in
 /// <c>plink2 --glm cols=+a1freq</c>. Files appear only on <see cref="Commit"/>; phenotypes are formatted in parallel.
 /// </summary>
-public sealed class GlmLinearWriter : IDisposable
+public sealed class GlmLinearWriter : IGwasSink, IDisposable
 {
     public const string Header = "#CHROM\tPOS\tID\tREF\tALT\tA1\tA1_FREQ\tTEST\tOBS_CT\tBETA\tSE\tT_STAT\tP\tERRCODE";
 

@@ -67,6 +67,23 @@ public static class GwasScan
         sinking.GetAwaiter().GetResult();
     }
 
+    /// <summary>
+    /// Scans and hands each block, with its variants (in the genotypes' order), to <paramref name="sink"/>, then commits it.
+    /// </summary>
+    public static void Run(PackedGenotypes genotypes, IReadOnlyList<PhenotypeGroup> groups, GwasOptions options, IEnumerable<GlmVariant> variants,
+        IGwasSink sink, bool[]? founders = null, IProgressReporter? progress = null, CancellationToken cancel = default)
+    {
+        using var next = variants.GetEnumerator();
+        Run(genotypes, groups, options, block =>
+        {
+            var batch = new List<GlmVariant>(block.Count);
+            for (var i = 0; i < block.Count && next.MoveNext(); i++) batch.Add(next.Current);
+            if (batch.Count != block.Count) throw new ArgumentException($"fewer variants than genotypes (block at {block.First})", nameof(variants));
+            sink.Write(block, batch);
+        }, founders, progress, cancel);
+        sink.Commit();
+    }
+
     /// <summary>Variants per block: enough rows to reuse each slice of Z across 8 micro-kernels, few enough that the
     /// decoded chunk (rows x 1024 doubles) stays in L2. Dosages are never held for the whole block.</summary>
     public const int DefaultBlockSize = 64;

@@ -1,3 +1,5 @@
+using LabelFree.Core.Errors;
+
 namespace LabelFree.Analysis.Loci;
 
 /// <summary>
@@ -9,11 +11,13 @@ public sealed record ClumpSettings(double P1 = 1e-4, double P2 = 1e-2, double R2
 {
     public static ClumpSettings GenomeWide { get; } = new(5e-8, 1e-2, 0.1, 250);
 
-    public void Validate()
+    /// <summary>Throws a <see cref="SettingException"/> naming the first bad threshold (clump_p1, clump_p2, clump_r2, clump_kb).</summary>
+    public ClumpSettings Validate()
     {
-        if (!(P1 > 0 && P1 <= 1)) throw new ArgumentOutOfRangeException(nameof(P1), P1, "--clump-p1 must be in (0, 1]");
-        if (!(P2 >= P1 && P2 <= 1)) throw new ArgumentOutOfRangeException(nameof(P2), P2, "--clump-p2 must be in [p1, 1]");
-        if (!(R2 >= 0 && R2 <= 1)) throw new ArgumentOutOfRangeException(nameof(R2), R2, "--clump-r2 must be in [0, 1]");
-        if (Kb <= 0) throw new ArgumentOutOfRangeException(nameof(Kb), Kb, "--clump-kb must be positive");
+        if (!(P1 > 0 && P1 <= 1)) throw new SettingException("clump_p1", $"expected a p-value in (0, 1], got {P1}");
+        if (!(P2 >= P1 && P2 <= 1)) throw new SettingException("clump_p2", $"expected a p-value in [p1 = {P1}, 1], got {P2}");
+        if (!(R2 >= 0 && R2 <= 1)) throw new SettingException("clump_r2", $"expected an r² in [0, 1], got {R2}");
+        if (Kb <= 0) throw new SettingException("clump_kb", $"expected a positive window in kb, got {Kb}");
+        return this;
     }
 }

@@ -11,11 +11,11 @@ public enum ComputeDevice
 
 public static class ComputeDeviceParser
 {
-    /// <summary>Parses "cpu" or "cuda" (any case); anything else is a user error naming the option.</summary>
-    public static ComputeDevice Parse(string text, string option = "--device") => text.Trim().ToLowerInvariant() switch
+    /// <summary>Parses "cpu" or "cuda" (any case); anything else is a user error naming the device setting.</summary>
+    public static ComputeDevice Parse(string text) => text.Trim().ToLowerInvariant() switch
     {
         "cpu" => ComputeDevice.Cpu,
         "cuda" or "gpu" => ComputeDevice.Cuda,
-        _ => throw new UserInputException($"{option}: expected cpu or cuda, got '{text}'"),
+        _ => throw new SettingException("device", $"expected cpu or cuda, got '{text}'"),
     };
 }

@@ -30,7 +30,7 @@ public static class TorchRuntime
     /// <param name="threads">Intra-op threads; null keeps LibTorch's default (one per physical core).</param>
     public static Device Start(ComputeDevice device = ComputeDevice.Cpu, int? threads = null)
     {
-        if (threads is <= 0) throw new UserInputException($"--threads: expected a positive number, got {threads}");
+        if (threads is <= 0) throw new SettingException("threads", $"expected a positive number, got {threads}");
         lock (Gate)
         {
             HeapTuning.Apply();
@@ -84,8 +84,8 @@ public static class TorchRuntime
         if (_cudaLoaded) return;
         var folder = Environment.GetEnvironmentVariable(TorchLibVariable);
         if (string.IsNullOrWhiteSpace(folder))
-            throw new UserInputException(
-                $"--device cuda: set {TorchLibVariable} to the lib folder of a CUDA PyTorch install " +
+            throw new SettingException("device",
+                $"cuda: set {TorchLibVariable} to the lib folder of a CUDA PyTorch install " +
                 "(python3 -c \"import torch,os;print(os.path.join(os.path.dirname(torch.__file__),'lib'))\")");
         if (!File.Exists(Path.Combine(folder, "libtorch_cuda.so")))
             throw new UserInputException($"{TorchLibVariable}={folder}: no libtorch_cuda.so there; name the lib folder of a CUDA PyTorch install");
@@ -97,7 +97,7 @@ public static class TorchRuntime
         NativeLibrary.Load(Path.Combine(NativeFolder, "libLibTorchSharp.so"));
         InitializeDeviceType(DeviceType.CUDA);
         if (!cuda.is_available())
-            throw new UserInputException($"--device cuda: PyTorch's libraries in {folder} loaded, but no CUDA device is available");
+            throw new SettingException("device", $"cuda: PyTorch's libraries in {folder} loaded, but no CUDA device is available");
         _cudaLoaded = true;
     }
 }

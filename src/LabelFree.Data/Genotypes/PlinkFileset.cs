@@ -31,7 +31,7 @@ public sealed class PlinkFileset : IDisposable
     {
         foreach (var ext in new[] { ".bed", ".bim", ".fam" })
             if (!File.Exists(prefix + ext))
-                throw new UserInputException($"{prefix}{ext}: not found (--bfile {prefix} needs .bed, .bim and .fam)");
+                throw new UserInputException($"{prefix}{ext}: not found (the PLINK fileset {prefix} needs .bed, .bim and .fam)");
         var samples = FamFile.Read(prefix + ".fam");
         var variantCount = BimFile.Count(prefix + ".bim");
         if (variantCount == 0) throw new UserInputException($"{prefix}.bim: no variants");

@@ -5,6 +5,9 @@ namespace LabelFree.Data.Imaging;
 /// <summary>Brain masks: read from a file on the image's grid, or computed from a skull-stripped image.</summary>
 public static class BrainMask
 {
+    /// <summary>The setting that names brain masks, for errors that ask for one.</summary>
+    public const string BrainMaskSetting = "brain_mask";
+
     /// <summary>The mask file's non-zero voxels; it must share the image's grid.</summary>
     public static bool[] Read(string path, NiftiImage image)
     {
@@ -16,7 +19,7 @@ public static class BrainMask
 
     /// <summary>
     /// For a skull-stripped image (background exactly 0, as brain extraction tools write it): the non-zero voxels.
-    /// Refuses an image that is not skull-stripped (under 20% of voxels are 0): give --mask for those.
+    /// Refuses an image that is not skull-stripped (under 20% of voxels are 0): those need a brain mask (setting <c>brain_mask</c>).
     /// </summary>
     public static bool[] FromSkullStripped(NiftiImage image, string path)
     {
@@ -29,7 +32,7 @@ public static class BrainMask
             if (image.Data[i] == 0) zeros++;
         }
         if (zeros < 0.2 * voxels)
-            throw new UserInputException($"{path}: the image does not look skull-stripped (only {100.0 * zeros / voxels:F0}% of voxels are 0); give its brain mask with --masks");
+            throw new SettingException(BrainMaskSetting, $"{path} does not look skull-stripped (only {100.0 * zeros / voxels:F0}% of voxels are 0); give its brain mask");
         return mask;
     }
 

@@ -1,5 +1,6 @@
 using LabelFree.Core.Errors;
 using LabelFree.Core.Training;
+using LabelFree.Learning.Nn;
 using LabelFree.Learning.Objectives;
 using static TorchSharp.torch;
 

@@ -24,7 +24,7 @@ public static class PairRegistration
     /// <param name="affine">How to fit the affine; ignored when <paramref name="givenAffine"/> is set.</param>
     /// <param name="givenAffine">A known fixed-to-moving world affine to compose instead of fitting one.</param>
     /// <param name="refine">Instance-specific optimisation of the network's field on this pair (<see cref="InstanceOptimisation"/>), or null.</param>
-    public static RegisteredPair Run(IDeformableModel? model, NiftiImage fixedImage, bool[] fixedMask, NiftiImage moving, bool[] movingMask,
+    public static RegisteredPair Run(IFlowPredictor? model, NiftiImage fixedImage, bool[] fixedMask, NiftiImage moving, bool[] movingMask,
         NiftiImage? movingLabels, AffineOptions? affine, double[]? givenAffine, Device device, InstanceOptions? refine = null)
     {
         var clock = Stopwatch.StartNew();
@@ -49,9 +49,10 @@ public static class PairRegistration
         NiftiImage moving, bool[] movingMask, double[] fixedToMoving)
     {
         if (grid.Dims != 3) throw new Core.Errors.UserInputException("this model works on 2-D slices; registering NIfTI volumes needs a 3-D model");
-        var gridAffine = WorkingGrid.Around(fixedImage, fixedMask, grid.Shape, grid.SpacingMm);
-        var fixedGrid = WorkingGrid.Sample(WorkingGrid.Normalise(fixedImage, fixedMask), grid.Shape, gridAffine);
-        var movingGrid = WorkingGrid.Sample(WorkingGrid.Normalise(moving, movingMask), grid.Shape, gridAffine, fixedToMoving);
-        return (fixedGrid, movingGrid, grid.Shape, gridAffine);
+        var shape = grid.Shape.ToArray();
+        var gridAffine = WorkingGrid.Around(fixedImage, fixedMask, shape, grid.SpacingMm);
+        var fixedGrid = WorkingGrid.Sample(WorkingGrid.Normalise(fixedImage, fixedMask), shape, gridAffine);
+        var movingGrid = WorkingGrid.Sample(WorkingGrid.Normalise(moving, movingMask), shape, gridAffine, fixedToMoving);
+        return (fixedGrid, movingGrid, shape, gridAffine);
     }
 }

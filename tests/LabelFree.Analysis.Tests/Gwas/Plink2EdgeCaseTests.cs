@@ -20,12 +20,11 @@ public sealed class Plink2EdgeCaseTests
         var pheno = SampleTableReader.Read(Path.Combine(Fixtures, "edge.pheno.txt"), fileset.Samples);
         var covar = SampleTableReader.Read(Path.Combine(Fixtures, "edge.covar.txt"), fileset.Samples);
         var groups = PhenotypeGroup.Build(pheno.Names, pheno.Values, covar.Names, covar.Values, fileset.Samples.Count, _ => { });
-        var variants = fileset.Variants().Select(v => new GlmVariant(v.Chrom, v.Position, v.Id, v.Allele2, v.Allele1)).ToArray();
+        var variants = fileset.Variants().Select(v => new GlmVariant(v.Chrom, v.Position, v.Id, v.Allele2, v.Allele1));
         using (var writer = new GlmLinearWriter(temp["lf"], pheno.Names, groups, gzip: false, threads: 1))
         {
             GwasScan.Run(new PackedGenotypes(fileset.Samples.Count, fileset.VariantCount, fileset.Bed.ReadPacked), groups, new GwasOptions(1, CovariateRows: covariateRows),
-                block => writer.Write(block, variants[(int)block.First..((int)block.First + block.Count)]));
-            writer.Commit();
+                variants, writer);
         }
 
         Assert.Equal(File.ReadAllLines(Path.Combine(Fixtures, expected)), File.ReadAllLines(temp["lf.y.glm.linear"]));

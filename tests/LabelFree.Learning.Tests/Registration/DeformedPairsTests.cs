@@ -1,5 +1,6 @@
 using LabelFree.Core.Randomness;
 using LabelFree.Data.Imaging;
+using LabelFree.Learning.Methods.Deformable;
 using LabelFree.Learning.Registration;
 using LabelFree.TestKit;
 using TorchSharp;
@@ -14,8 +15,8 @@ public class DeformedPairsTests
         var grid = new RegistrationGrid([32, 32, 32], 2.0);
         var subjects = new[] { TestBrains.Ellipsoid() };
         var options = new DeformationOptions(RotationDegrees: 2, ScaleFraction: 0.02);
-        var whole = new DeformedPairs(subjects, grid, options, 1, TestTorch.Cpu).Load([0], Rng.For(7, "pairs"));
-        var cropped = new DeformedPairs(subjects, grid, options, 1, TestTorch.Cpu, crop: [16, 16, 16]).Load([0], Rng.For(7, "pairs"));
+        var whole = new DeformedPairs(subjects, grid, options, TestTorch.Cpu).Next(1, Rng.For(7, "pairs"));
+        var cropped = new DeformedPairs(subjects, grid, options, TestTorch.Cpu, crop: [16, 16, 16]).Next(1, Rng.For(7, "pairs"));
 
         Assert.Equal(new long[] { 1, 1, 32, 32, 32 }, whole.Fixed.shape);
         Assert.Equal(new long[] { 1, 1, 16, 16, 16 }, cropped.Moving.shape);
@@ -39,8 +40,8 @@ public class DeformedPairsTests
     public void A_crop_larger_than_the_grid_is_refused()
     {
         var grid = new RegistrationGrid([32, 32, 32], 2.0);
-        var error = Assert.Throws<Core.Errors.UserInputException>(() =>
-            new DeformedPairs([TestBrains.Ellipsoid()], grid, new DeformationOptions(), 1, TestTorch.Cpu, crop: [48, 16, 16]));
-        Assert.Contains("crop", error.Message);
+        var error = Assert.Throws<Core.Errors.SettingException>(() =>
+            new DeformedPairs([TestBrains.Ellipsoid()], grid, new DeformationOptions(), TestTorch.Cpu, crop: [48, 16, 16]));
+        Assert.Equal("crop", error.Setting);
     }
 }

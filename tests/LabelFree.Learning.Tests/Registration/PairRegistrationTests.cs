@@ -1,5 +1,3 @@
-using LabelFree.Core.Progress;
-using LabelFree.Core.Training;
 using LabelFree.Data.Imaging;
 using LabelFree.Learning.Registration;
 using LabelFree.TestKit;
@@ -9,9 +7,8 @@ namespace LabelFree.Learning.Tests.Registration;
 public class PairRegistrationTests
 {
     /// <summary>A stand-in model that predicts one constant displacement (in working-grid voxels, x y z).</summary>
-    private sealed class ConstantFlow(RegistrationGrid grid, double[] voxels) : IDeformableModel
+    private sealed class ConstantFlow(RegistrationGrid grid, double[] voxels) : IFlowPredictor
     {
-        public string Method => "constant";
         public RegistrationGrid Grid => grid;
 
         public float[] PredictFlow(float[] fixedImage, float[] moving, InstanceOptions? refine = null)
@@ -21,13 +18,6 @@ public class PairRegistrationTests
             for (var d = 0; d < 3; d++) Array.Fill(flow, (float)voxels[d], d * n, n);
             return flow;
         }
-
-        public TrainingResult Fit(IBatchSource<RegistrationBatch> train, IBatchSource<RegistrationBatch>? validation, TrainerOptions options, string? runFolder,
-            IProgressReporter? progress = null, bool resume = false, CancellationToken cancel = default) => throw new NotSupportedException();
-
-        public void Save(string folder, long seed, long step) => throw new NotSupportedException();
-
-        public void Dispose() { }
     }
 
     [Fact]
@@ -47,7 +37,7 @@ public class PairRegistrationTests
             Affine.Multiply(new double[] { 1, 0, 0, -6, 0, 1, 0, 0, 0, 0, 1, 4, 0, 0, 0, 1 }, fixedImage.Affine), Interpolation.Linear));
         var mask = data.Select(v => v > 0).ToArray();
         var grid = new RegistrationGrid([16, 16, 16], 4.0);
-        using var model = new ConstantFlow(grid, [1.5, 0, -1.0]);  // 6 mm and -4 mm on the 4 mm grid
+        var model = new ConstantFlow(grid, [1.5, 0, -1.0]);  // 6 mm and -4 mm on the 4 mm grid
 
         var pair = PairRegistration.Run(model, fixedImage, mask, moving, moving.Data.Select(v => v > 0).ToArray(), null, null, Affine.Identity(), TestTorch.Cpu);
 

@@ -1,5 +1,7 @@
 using LabelFree.Core.Randomness;
+using LabelFree.Core.Training;
 using LabelFree.Data.Imaging;
+using LabelFree.Learning.Methods.Deformable;
 using LabelFree.Learning.Registration;
 using LabelFree.TestKit;
 
@@ -49,18 +51,22 @@ public class RealPairsTests
     }
 
     [Fact]
-    public void Combined_pairs_route_each_index_to_its_source()
+    public void A_mix_of_deformed_and_real_pairs_draws_each_step_from_one_source()
     {
         var (fixedImage, moving, mask) = ShiftedBrains();
         var grid = new RegistrationGrid([16, 16, 16], 4.0);
         var real = new RealPairs([new AlignedPair(fixedImage, mask, moving, moving.Data.Select(v => v > 0).ToArray(), Affine.Identity())], grid, TestTorch.Cpu);
-        var deformed = new DeformedPairs([(fixedImage, mask)], grid, new DeformationOptions(), 3, TestTorch.Cpu);
-        var combined = new CombinedPairs(deformed, real);
+        var deformed = new DeformedPairs([(fixedImage, mask)], grid, new DeformationOptions(), TestTorch.Cpu);
+        var mixed = BatchStreams.Mix((deformed, 1.0), (real.AsStream(), 1.0));
 
-        Assert.Equal(5, combined.Count);
-        var batch = combined.Load([4, 0, 3], Rng.For(2, "test"));
-        Assert.Equal(3, batch.Fixed.shape[0]);
-        var alone = real.Load([1], Rng.For(2, "test"));
-        Assert.True(batch.Moving[0].allclose(alone.Moving[0], 0, 0), "index 4 is the real source's pair 1");
+        var fromReal = 0;
+        for (var step = 0; step < 40; step++)
+        {
+            var batch = mixed.Next(2, Rng.For(2, "augment", step));
+            Assert.Equal(2, batch.Fixed.shape[0]);
+            var isReal = Enumerable.Range(0, real.Count).Any(i => real.Load([i], new Rng(0)).Moving[0].allclose(batch.Moving[0], 0, 0));
+            if (isReal) fromReal++;
+        }
+        Assert.InRange(fromReal, 10, 30);
     }
 }

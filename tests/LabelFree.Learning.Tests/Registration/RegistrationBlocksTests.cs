@@ -1,5 +1,5 @@
+using LabelFree.Learning.Nn;
 using LabelFree.Learning.Objectives;
-using LabelFree.Learning.Registration;
 using LabelFree.TestKit;
 using static TorchSharp.torch;
 

@@ -1,111 +1,34 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
-using LabelFree.Analysis.Clustering;
-using LabelFree.Analysis.Embedding;
-using LabelFree.Analysis.Metrics;
-using LabelFree.Core.IO;
-using LabelFree.Core.Progress;
-using LabelFree.Core.Torch;
-using LabelFree.Data.SingleCell;
-using LabelFree.Learning.Methods.Scvi;
-using LabelFree.Reports.Figures;
+using LabelFree.Cli.Options;
+using LabelFree.Workflows.Cells;
 
 namespace LabelFree.Cli.Commands.Cells;
 
-public sealed record CellsEvalSettings(string Model, string Input, string BatchKey, string LabelsKey, string Out, string? Layer = null,
-    long Seed = 0, ComputeDevice Device = ComputeDevice.Cpu, int? Threads = null);
-
-/// <summary>Scores of one embedding: clusters against the known labels, and how well batches mix among neighbours.</summary>
-public sealed record EmbeddingScores(double AriLeiden, double NmiLeiden, double AriKmeans, double NmiKmeans, int LeidenClusters, double? BatchEntropy);
-
-/// <summary>metrics.json of <c>cells eval</c>: scVI and the standard baseline side by side.</summary>
-public sealed record CellsEvalMetrics(int Cells, int Genes, int Batches, int Labels, EmbeddingScores Scvi, EmbeddingScores BaselinePca,
-    double NegativeElbo, int BatchEntropyNeighbors, string Baseline);
-
-/// <summary>
-/// <c>cells eval</c>: ARI and NMI of Leiden and k-means clusters against known labels, and the batch-mixing entropy
-/// (Lopez et al. 2018), for the scVI latent and for the standard baseline (library-size normalisation to 10,000,
-/// log1p, PCA with 50 components, the same neighbours, Leiden and k-means) in the same run.
-/// </summary>
+/// <summary><c>cells eval</c>: scVI against the standard PCA baseline on labelled counts: ARI, NMI and batch mixing (<see cref="ScviEvaluation"/>).</summary>
 public static class CellsEvalCommand
 {
-    public const int BaselineComponents = 50;
-    public const int MixingNeighbors = 50;
-
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "Model folder (RUN/model)", Required = true };
         var input = new Option<string>("--input") { Description = "Counts with known labels: an .h5ad (or 10x data with the columns added)", Required = true };
         var batchKey = new Option<string>("--batch-key") { Description = "obs column of the batches", Required = true };
         var labelsKey = new Option<string>("--labels-key") { Description = "obs column of the known cell types", Required = true };
-        var output = new Option<string>("--out") { Description = "Output folder", Required = true };
-        var layer = new Option<string?>("--layer") { Description = "Read counts from this h5ad layer instead of X" };
-        var seed = CommonOptions.Seed();
-        var device = CommonOptions.Device();
-        var threads = CommonOptions.Threads();
-        var command = new Command("eval", "Score scVI against the PCA baseline: ARI, NMI and batch mixing")
+        var layer = CellsOptions.Layer();
+        var run = new RunOptions();
+        var command = new Command("eval", "Score scVI against the PCA baseline: ARI, NMI and batch mixing") { model, input, batchKey, labelsKey, layer };
+        run.AddTo(command);
+        command.SetAction(r =>
         {
-            model, input, batchKey, labelsKey, output, layer, seed, device, threads,
-        };
-        command.SetAction(r => Run(new CellsEvalSettings(r.GetValue(model)!, r.GetValue(input)!, r.GetValue(batchKey)!, r.GetValue(labelsKey)!,
-            r.GetValue(output)!, r.GetValue(layer), r.GetValue(seed), r.GetValue(device), r.GetValue(threads)), Console.Out, new ConsoleProgress()));
+            var settings = run.Read(r);
+            var metrics = ScviEvaluation.Run(new ScviEvalSettings(r.GetValue(model)!, r.GetValue(input)!, r.GetValue(batchKey)!, r.GetValue(labelsKey)!, r.GetValue(layer)),
+                settings, new ConsoleProgress());
+            Console.WriteLine($"{"",-14}{"ARI leiden",12}{"NMI leiden",12}{"ARI kmeans",12}{"NMI kmeans",12}{"batch mixing",14}");
+            foreach (var (name, s) in new[] { ("scVI", metrics.Scvi), ("PCA baseline", metrics.BaselinePca) })
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-14}{s.AriLeiden,12:F3}{s.NmiLeiden,12:F3}{s.AriKmeans,12:F3}{s.NmiKmeans,12:F3}{s.BatchEntropy,14:F3}"));
+            Console.WriteLine($"metrics: {Path.Combine(settings.Out, "metrics.json")}");
+            return CommandLine.Ok;
+        });
         return command;
-    }
-
-    public static int Run(CellsEvalSettings settings, TextWriter output, IProgressReporter progress)
-    {
-        var metrics = Evaluate(settings, progress);
-        output.WriteLine($"{"",-14}{"ARI leiden",12}{"NMI leiden",12}{"ARI kmeans",12}{"NMI kmeans",12}{"batch mixing",14}");
-        foreach (var (name, s) in new[] { ("scVI", metrics.Scvi), ("PCA baseline", metrics.BaselinePca) })
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-14}{s.AriLeiden,12:F3}{s.NmiLeiden,12:F3}{s.AriKmeans,12:F3}{s.NmiKmeans,12:F3}{s.BatchEntropy,14:F3}"));
-        output.WriteLine($"metrics: {Path.Combine(settings.Out, "metrics.json")}");
-        return CommandLine.Ok;
-    }
-
-    public static CellsEvalMetrics Evaluate(CellsEvalSettings settings, IProgressReporter progress, string title = "cells")
-    {
-        var device = TorchRuntime.Start(settings.Device, settings.Threads);
-        using var model = Scvi.Load(settings.Model, device);
-        var data = CellOutputs.Load(settings.Input, settings.Layer, progress, settings.BatchKey, settings.LabelsKey);
-        var codes = CellOutputs.BatchCodes(model, data, settings.BatchKey, settings.Input);
-        var (batch, batchNames) = CellData.Encode(data.Column(settings.BatchKey, settings.Input));
-        var (labels, labelNames) = CellData.Encode(data.Column(settings.LabelsKey, settings.Input));
-        Directory.CreateDirectory(Path.Combine(settings.Out, "figures"));
-
-        progress.Info("scVI: embedding and clustering");
-        var latent = model.Embed(data.Counts, codes);
-        var scvi = Score(latent, labels, batch, labelNames.Length, settings.Seed);
-        progress.Info($"baseline: library-size normalisation, log1p, PCA {BaselineComponents}, then the same clustering");
-        var pca = Pca.Scores(data.Cells, data.Genes, BaselineComponents, (first, count) => Normalization.LogNormalizedRows(data.Counts, first, count));
-        var baseline = Score(pca, labels, batch, labelNames.Length, settings.Seed);
-        var elbo = model.Elbo(data.Counts, codes, Enumerable.Range(0, data.Cells).ToArray(), settings.Seed);
-
-        var metrics = new CellsEvalMetrics(data.Cells, data.Genes, batchNames.Length, labelNames.Length, scvi.Scores, baseline.Scores, elbo, MixingNeighbors,
-            $"normalize_total(1e4), log1p, PCA({BaselineComponents}); kNN 15, Leiden (resolution 1), k-means (k = {labelNames.Length})");
-        Json.Write(Path.Combine(settings.Out, "metrics.json"), metrics);
-
-        var table = new StringBuilder("cell\tlabel\tbatch\tscvi_leiden\tscvi_kmeans\tpca_leiden\tpca_kmeans\n");
-        for (var i = 0; i < data.Cells; i++)
-            table.Append(CultureInfo.InvariantCulture, $"{data.CellNames[i]}\t{labelNames[labels[i]]}\t{batchNames[batch[i]]}\t{scvi.Clusters.Leiden[i]}\t{scvi.Clusters.KMeans[i]}\t{baseline.Clusters.Leiden[i]}\t{baseline.Clusters.KMeans[i]}\n");
-        AtomicFile.WriteAllText(Path.Combine(settings.Out, "clusters.tsv"), table.ToString());
-        foreach (var (name, result) in new[] { ("scvi", scvi.Clusters), ("pca", baseline.Clusters) })
-        {
-            var label = name == "scvi" ? "scVI" : "PCA baseline";
-            ScatterChart.SavePng(Path.Combine(settings.Out, "figures", $"umap_{name}_labels.png"), $"{title}: {label}, known labels", result.Umap!, labels.Select(l => labelNames[l]).ToArray());
-            ScatterChart.SavePng(Path.Combine(settings.Out, "figures", $"umap_{name}_batch.png"), $"{title}: {label}, batches", result.Umap!, batch.Select(b => batchNames[b]).ToArray());
-        }
-        return metrics;
-    }
-
-    private static (EmbeddingScores Scores, LatentClustering Clusters) Score(float[,] embedding, int[] labels, int[] batch, int labelCount, long seed)
-    {
-        var clusters = LatentClusters.Run(embedding, seed, kMeansClusters: labelCount);
-        double? mixing = batch.Max() > 0 ? ClusteringMetrics.BatchEntropy(NearestNeighbors.Find(embedding, MixingNeighbors), batch) : null;
-        var scores = new EmbeddingScores(
-            ClusteringMetrics.AdjustedRandIndex(labels, clusters.Leiden), ClusteringMetrics.NormalizedMutualInformation(labels, clusters.Leiden),
-            ClusteringMetrics.AdjustedRandIndex(labels, clusters.KMeans), ClusteringMetrics.NormalizedMutualInformation(labels, clusters.KMeans),
-            clusters.Leiden.Max() + 1, mixing);
-        return (scores, clusters);
     }
 }

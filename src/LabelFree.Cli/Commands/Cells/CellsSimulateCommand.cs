@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LabelFree.Cli.Options;
 using LabelFree.Core.Progress;
 using LabelFree.Data.SingleCell;
 using LabelFree.Data.SingleCell.Simulation;
@@ -13,11 +14,11 @@ public static class CellsSimulateCommand
     public static Command Create()
     {
         var output = new Option<string>("--out") { Description = "Output .h5ad file", Required = true };
-        var cells = CommonOptions.Positive(new Option<int>("--cells") { Description = "Number of cells", DefaultValueFactory = _ => 2000 });
-        var genes = CommonOptions.Positive(new Option<int>("--genes") { Description = "Number of genes", DefaultValueFactory = _ => 500 });
-        var types = CommonOptions.Positive(new Option<int>("--cell-types") { Description = "Number of cell types", DefaultValueFactory = _ => 5 });
-        var batches = CommonOptions.Positive(new Option<int>("--batches") { Description = "Number of batches", DefaultValueFactory = _ => 2 });
-        var seed = CommonOptions.Seed();
+        var cells = new Option<int>("--cells") { Description = "Number of cells", DefaultValueFactory = _ => 2000 }.Positive();
+        var genes = new Option<int>("--genes") { Description = "Number of genes", DefaultValueFactory = _ => 500 }.Positive();
+        var types = new Option<int>("--cell-types") { Description = "Number of cell types", DefaultValueFactory = _ => 5 }.Positive();
+        var batches = new Option<int>("--batches") { Description = "Number of batches", DefaultValueFactory = _ => 2 }.Positive();
+        var seed = RunOptions.SeedOption();
         var command = new Command("simulate", "Simulate counts with known cell types and batch effects (negative binomial, Splatter-like)")
         {
             output, cells, genes, types, batches, seed,

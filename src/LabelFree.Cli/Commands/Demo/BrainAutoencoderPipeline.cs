@@ -7,6 +7,7 @@ using LabelFree.Data.Imaging;
 using LabelFree.Learning.Methods.ConvAutoencoder;
 using LabelFree.Reports.Figures;
 using LabelFree.Reports.Html;
+using LabelFree.Workflows.Runs;
 using static TorchSharp.torch;
 
 namespace LabelFree.Cli.Commands.Demo;
@@ -32,7 +33,7 @@ public static class BrainAutoencoderPipeline
     public static BrainAutoencoderResult Run(DemoSettings demo, Device device, HtmlReport report, IProgressReporter progress)
     {
         var settings = Configure(demo);
-        new RunConfig<BrainAutoencoderSettings>("demo", demo.Seed, demo.Device.ToString().ToLowerInvariant(), settings, Versions.Current).Write(demo.Out);
+        RunFolder.Start(demo.Out, "demo", demo.Seed, demo.In(demo.Out).DeviceName, settings);
 
         var scan = NiftiReader.Read(settings.Volume);
         var volume = VolumePreprocessing.Run(scan, BrainMask.FromSkullStripped(scan, settings.Volume), settings.Slices);
@@ -46,7 +47,7 @@ public static class BrainAutoencoderPipeline
         using var model = ConvAutoencoder.Create(settings.Model, demo.Seed, device);
         var train = new SliceDataset(trainSlices, height, width, device, flip: true);
         var validation = new SliceDataset(validationSlices, height, width, device);
-        var trained = model.Fit(train, validation, settings.Training, demo.Out, progress, demo.Resume);
+        var trained = model.Fit(train, validation, new TrainingRun(settings.Training, demo.Out, progress, demo.Resume));
         model.Save(Path.Combine(demo.Out, "model"), demo.Seed, trained.Steps);
 
         var reconstructions = model.Reconstruct(validationSlices);
@@ -62,7 +63,7 @@ public static class BrainAutoencoderPipeline
 
         var figures = Path.Combine(demo.Out, "figures");
         var curve = Path.Combine(figures, "loss_curve.png");
-        PlotLossCurve(Path.Combine(demo.Out, MetricsLog.FileName), curve);
+        LossCurve.Save(demo.Out, curve, "Brain autoencoder: loss", "MSE", "held-out", logY: true);
         var grid = Path.Combine(figures, "reconstructions.png");
         PlotReconstructions(grid, validationSlices, reconstructions, height, width);
 
@@ -83,22 +84,7 @@ public static class BrainAutoencoderPipeline
     private static BrainAutoencoderSettings Configure(DemoSettings demo)
     {
         var steps = demo.Steps ?? (demo.Quick ? 200 : 2000);
-        var training = new TrainerOptions
-        {
-            Seed = demo.Seed,
-            MaxSteps = steps,
-            BatchSize = 16,
-            Optimizer = OptimizerKind.AdamW,
-            LearningRate = 2e-3,
-            WeightDecay = 1e-4,
-            Schedule = LearningRateSchedule.Cosine,
-            WarmupSteps = Math.Min(50, steps / 10),
-            MinLearningRateFraction = 0.05,
-            GradientClipNorm = 1.0,
-            ValidateEverySteps = 25,
-            CheckpointEverySteps = 25,
-            LogEverySteps = 5,
-        };
+        var training = ConvAutoencoder.DefaultTraining(steps, demo.Seed);
         return new BrainAutoencoderSettings(DataFolder.File("imaging/ch2bet.nii.gz"), new PreprocessingOptions(MinBrainFraction: 0.15), 5, new ConvAutoencoderConfig(), training);
     }
 
@@ -106,18 +92,6 @@ public static class BrainAutoencoderPipeline
     {
         var lines = rows.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Slice}\t{r.Mse:G6}\t{r.Psnr:F3}\t{r.Ssim:F4}"));
         AtomicFile.WriteAllText(path, "slice_z\tmse\tpsnr_db\tssim\n" + string.Join('\n', lines) + "\n");
-    }
-
-    private static void PlotLossCurve(string metricsPath, string pngPath)
-    {
-        var lines = MetricsLog.Read(metricsPath);
-        var train = lines.Where(l => l.Phase == "train").ToList();
-        var validation = lines.Where(l => l.Phase == "validation").ToList();
-        LineChart.SavePng(pngPath, "Brain autoencoder: loss", "step", "MSE",
-        [
-            new Series("train", train.Select(l => (double)l.Step).ToList(), train.Select(l => l.Loss).ToList()),
-            new Series("held-out", validation.Select(l => (double)l.Step).ToList(), validation.Select(l => l.Loss).ToList()),
-        ], logY: true);
     }
 
     private static void PlotReconstructions(string path, List<float[]> originals, float[][] reconstructions, int height, int width)

@@ -1,11 +1,11 @@
 using System.Globalization;
-using LabelFree.Cli.Commands.Cells;
 using LabelFree.Core.IO;
 using LabelFree.Core.Progress;
 using LabelFree.Data.SingleCell;
 using LabelFree.Data.SingleCell.Simulation;
 using LabelFree.Learning.Methods.Scvi;
 using LabelFree.Reports.Html;
+using LabelFree.Workflows.Cells;
 
 namespace LabelFree.Cli.Commands.Demo;
 
@@ -23,23 +23,23 @@ public static class CellsPipeline
     {
         var folder = Path.Combine(demo.Out, "cells");
         Directory.CreateDirectory(folder);
-        CellsTrainSettings Settings(string input, string name, string? batchKey = null, int? epochs = null) =>
-            new(input, batchKey, Path.Combine(folder, name), GeneLikelihood.Zinb, epochs, null, demo.Seed, demo.Device, demo.Threads, demo.Resume);
+        ScviTrainSummary Train(string input, string name, string title, string? batchKey = null, int? epochs = null) =>
+            ScviTraining.Run(new ScviTrainSettings(input, batchKey, GeneLikelihood.Zinb, epochs), demo.In(Path.Combine(folder, name)), demo.Resume, progress, title);
 
         progress.Info("cells: PBMC (10x MatrixMarket)");
         var pbmcFolder = Path.GetDirectoryName(DataFolder.File("singlecell/pbmc_small/matrix.mtx.gz"))!;
-        var pbmc = CellsTrainCommand.Train(Settings(pbmcFolder, "pbmc"), progress, "PBMC");
+        var pbmc = Train(pbmcFolder, "pbmc", "PBMC");
         progress.Info("cells: Visium mouse brain (10x HDF5)");
-        var visium = CellsTrainCommand.Train(Settings(DataFolder.File("singlecell/visium_mouse_brain/filtered_feature_bc_matrix.h5.gz"), "visium",
-            epochs: demo.Quick ? 20 : null), progress, "Visium mouse brain");
+        var visium = Train(DataFolder.File("singlecell/visium_mouse_brain/filtered_feature_bc_matrix.h5.gz"), "visium", "Visium mouse brain",
+            epochs: demo.Quick ? 20 : null);
 
         progress.Info("cells: simulated counts with known cell types and two batches");
         var options = demo.Quick ? new SimulationOptions { Cells = 500, Genes = 150 } : new SimulationOptions { Cells = 2000, Genes = 500 };
         var simulatedPath = Path.Combine(folder, "simulated", "counts.h5ad");
         H5adWriter.Write(simulatedPath, CountSimulator.Simulate(options, demo.Seed), new Dictionary<string, float[,]>());
-        CellsTrainCommand.Train(Settings(simulatedPath, "simulated/run", batchKey: "batch"), progress, "simulated");
-        var eval = CellsEvalCommand.Evaluate(new CellsEvalSettings(Path.Combine(folder, "simulated", "run", "model"), simulatedPath, "batch", "cell_type",
-            Path.Combine(folder, "simulated", "eval"), null, demo.Seed, demo.Device, demo.Threads), progress, "simulated");
+        Train(simulatedPath, "simulated/run", "simulated", batchKey: "batch");
+        var eval = ScviEvaluation.Run(new ScviEvalSettings(Path.Combine(folder, "simulated", "run", "model"), simulatedPath, "batch", "cell_type"),
+            demo.In(Path.Combine(folder, "simulated", "eval")), progress, "simulated");
         var result = new CellsDemoResult(pbmc.Embedding.LeidenClusters, visium.Embedding.LeidenClusters, eval);
         Json.Write(Path.Combine(folder, "summary.json"), result);
 

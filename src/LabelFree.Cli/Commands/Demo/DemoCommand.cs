@@ -1,7 +1,9 @@
 using System.CommandLine;
+using LabelFree.Cli.Options;
 using LabelFree.Core.Progress;
 using LabelFree.Core.Torch;
 using LabelFree.Reports.Html;
+using LabelFree.Workflows.Runs;
 
 namespace LabelFree.Cli.Commands.Demo;
 
@@ -19,23 +21,21 @@ public static class DemoCommand
 
     public static Command Create()
     {
-        var quick = new Option<bool>("--quick") { Description = "A short run (about a minute on 2 CPU cores)" };
-        var output = CommonOptions.Out("demo-out");
-        var seed = CommonOptions.Seed();
-        var device = CommonOptions.Device();
-        var threads = CommonOptions.Threads();
+        var quick = new Option<bool>("--quick") { Description = "A short run (a few minutes on 2 CPU cores)" };
+        var run = new RunOptions(defaultOut: "demo-out");
         var resume = new Option<bool>("--resume") { Description = "Continue a killed demo run in --out from its last checkpoint" };
-        var steps = CommonOptions.Positive(new Option<long?>("--steps") { Description = "Override the number of training steps" });
+        var steps = new Option<long?>("--steps") { Description = "Override the number of training steps" }.Positive().Sets("max_steps");
         var only = new Option<string[]>("--only") { Description = $"Run only these pipelines ({string.Join(", ", Pipelines)})", AllowMultipleArgumentsPerToken = true };
         only.AcceptOnlyFromAmong(Pipelines);
 
-        var command = new Command("demo", "Run every LabelFree pipeline on the bundled real data and write report.html")
+        var command = new Command("demo", "Run every LabelFree pipeline on the bundled real data and write report.html") { quick, resume, steps, only };
+        run.AddTo(command);
+        command.SetAction(result =>
         {
-            quick, output, seed, device, threads, resume, steps, only,
-        };
-        command.SetAction(result => Run(new DemoSettings(
-            result.GetValue(quick), result.GetValue(output)!, result.GetValue(seed), result.GetValue(device),
-            result.GetValue(threads), result.GetValue(resume), result.GetValue(steps), result.GetValue(only) ?? []), Console.Out, new ConsoleProgress()));
+            var settings = run.Read(result);
+            return Run(new DemoSettings(result.GetValue(quick), settings.Out, settings.Seed, settings.Device, settings.Threads, result.GetValue(resume),
+                result.GetValue(steps), result.GetValue(only) ?? []), Console.Out, new ConsoleProgress());
+        });
         return command;
     }
 
@@ -54,7 +54,7 @@ public static class DemoCommand
         }
         if (settings.Runs(Anomaly))
         {
-            var anomaly = AnomalyPipeline.Run(settings, torchDevice, report, progress);
+            var anomaly = AnomalyPipeline.Run(settings, report, progress);
             output.WriteLine($"anomaly detection (StRegA): {anomaly.Cases} unseen brains with synthetic lesions, Dice {anomaly.Dice.Mean:F3}, AUROC {anomaly.Auroc.Mean:F3}, AP {anomaly.AveragePrecision.Mean:F3}");
         }
         if (settings.Runs(Gwas))
@@ -88,4 +88,7 @@ public sealed record DemoSettings(bool Quick, string Out, long Seed, ComputeDevi
 {
     /// <summary>Whether this run includes <paramref name="pipeline"/> (all do when --only is not given).</summary>
     public bool Runs(string pipeline) => Only.Count == 0 || Only.Contains(pipeline);
+
+    /// <summary>The run settings of a pipeline writing into <paramref name="folder"/>.</summary>
+    public RunSettings In(string folder) => new(folder, Seed, Device, Threads);
 }

@@ -1,13 +1,12 @@
 using System.Globalization;
 using System.Text;
 using LabelFree.Analysis.Loci;
-using LabelFree.Cli.Commands.Gwas;
-using LabelFree.Cli.Commands.Loci;
 using LabelFree.Core.IO;
 using LabelFree.Core.Progress;
 using LabelFree.Data.Tables;
 using LabelFree.Reports.Gwas;
 using LabelFree.Reports.Html;
+using LabelFree.Workflows.Gwas;
 
 namespace LabelFree.Cli.Commands.Demo;
 
@@ -45,11 +44,10 @@ public static class GwasPipeline
         WriteTable(covarPath, covSamples, covariates);
 
         var prefix = Path.Combine(folder, "eqtl");
-        var quiet = TextWriter.Null;
-        GwasCommand.Run(new GwasCommand.Settings(settings.Bfile, phenoPath, [], covarPath, [], prefix, demo.Threads ?? 2), quiet, progress);
+        AssociationScan.Run(new AssociationScanSettings(settings.Bfile, phenoPath, [], covarPath, [], prefix, demo.Threads ?? 2), progress);
         var files = genes.Select(g => $"{prefix}.{expression.Genes[g].Name}.glm.linear").ToList();
         var lociPath = Path.Combine(folder, "loci.tsv");
-        LociCommand.Run(new LociCommand.Settings(files, settings.Bfile, lociPath, settings.ClumpPreset), quiet, progress);
+        LociSearch.Run(new LociSearchSettings(files, settings.Bfile, lociPath, settings.ClumpPreset), progress);
 
         var results = files.Select((f, i) => SumStatsReader.Read(f, expression.Genes[genes[i]].Name)).ToList();
         var manhattan = Path.Combine(folder, "figures", "manhattan.png");

@@ -1,15 +1,17 @@
 using System.Globalization;
 using LabelFree.Analysis.Metrics;
-using LabelFree.Cli.Commands.Register;
 using LabelFree.Core.IO;
 using LabelFree.Core.Progress;
 using LabelFree.Core.Randomness;
 using LabelFree.Core.Training;
 using LabelFree.Data.Imaging;
 using LabelFree.Learning.Methods.VoxelMorph;
+using LabelFree.Learning.Methods.Deformable;
 using LabelFree.Learning.Registration;
 using LabelFree.Reports.Figures;
 using LabelFree.Reports.Html;
+using LabelFree.Workflows.Registration;
+using LabelFree.Workflows.Runs;
 using static TorchSharp.torch;
 
 namespace LabelFree.Cli.Commands.Demo;
@@ -34,9 +36,8 @@ public static class RegistrationPipeline
     public static IReadOnlyList<RegistrationDemoCase> Run(DemoSettings demo, Device device, HtmlReport report, IProgressReporter progress)
     {
         var folder = Path.Combine(demo.Out, "registration");
-        Directory.CreateDirectory(folder);
         var settings = Configure(demo);
-        new RunConfig<RegistrationDemoSettings>("demo registration", demo.Seed, demo.Device.ToString().ToLowerInvariant(), settings, Versions.Current).Write(folder);
+        RunFolder.Start(folder, "demo registration", demo.Seed, demo.In(folder).DeviceName, settings);
 
         (string Name, string Scan, string Mask, string Labels)[] subjects =
         [
@@ -47,8 +48,8 @@ public static class RegistrationPipeline
         var loaded = subjects.Select(s => RegistrationFiles.Scan(s.Scan, s.Mask, "demo")).ToList();
         using var model = VoxelMorph.Create(settings.Model, demo.Seed, device);
         progress.Info($"registration (VoxelMorph): grid {string.Join("x", settings.Model.Grid.Shape)} at {settings.Model.Grid.SpacingMm} mm, {settings.Training.MaxSteps} steps");
-        var trained = model.Fit(new DeformedPairs(loaded, settings.Model.Grid, settings.Deformation, (int)settings.Training.MaxSteps!.Value, device),
-            new DeformedPairs(loaded, settings.Model.Grid, settings.Deformation, 2, device), settings.Training, folder, progress, demo.Resume);
+        var pairs = new DeformedPairs(loaded, settings.Model.Grid, settings.Deformation, device);
+        var trained = model.Fit(pairs, pairs.Take(2), new TrainingRun(settings.Training, folder, progress, demo.Resume));
         model.Save(Path.Combine(folder, "model"), demo.Seed, trained.Steps);
 
         var cases = new List<RegistrationDemoCase>();
@@ -58,15 +59,15 @@ public static class RegistrationPipeline
             var (scan, brain) = loaded[s];
             var labels = RegistrationFiles.Labels(subjects[s].Labels, scan, "demo").Data.Select((v, i) => brain[i] ? v : 0f).ToArray();
             var stripped = scan.WithData(scan.Data.Take(brain.Length).Select((v, i) => brain[i] ? v : 0f).ToArray()) with { Shape = scan.Shape.Take(3).ToArray() };
-            var (fixedImage, fixedMask, fixedLabels) = RandomDeformation.Apply(stripped, brain, labels, RegisterSynthesizeCommand.HeldOut, Rng.For(demo.Seed, "demo-register-heldout", 2L * s));
-            var (moving, movingMask, movingLabels) = RandomDeformation.Apply(stripped, brain, labels, RegisterSynthesizeCommand.HeldOut, Rng.For(demo.Seed, "demo-register-heldout", 2L * s + 1));
+            var (fixedImage, fixedMask, fixedLabels) = RandomDeformation.Apply(stripped, brain, labels, HeldOutPairs.Deformation, Rng.For(demo.Seed, "demo-register-heldout", 2L * s));
+            var (moving, movingMask, movingLabels) = RandomDeformation.Apply(stripped, brain, labels, HeldOutPairs.Deformation, Rng.For(demo.Seed, "demo-register-heldout", 2L * s + 1));
             var labelImage = stripped.WithData(movingLabels!);
 
             var affineOnly = PairRegistration.Run(null, fixedImage, fixedMask, moving, movingMask, labelImage, AffineOptions.Default, null, device);
             var network = PairRegistration.Run(model, fixedImage, fixedMask, moving, movingMask, labelImage, null, affineOnly.FixedToMoving, device);
             var pair = PairRegistration.Run(model, fixedImage, fixedMask, moving, movingMask, labelImage, null, affineOnly.FixedToMoving, device, settings.Refine);
             var jacobian = RegistrationFiles.Jacobian(pair.Field);
-            double Dice(float[] warped) => RegistrationMetrics.DicePerLabel(warped, fixedLabels!, RegisterEvalCommand.MinLabelVoxels).Values.DefaultIfEmpty(0).Average();
+            double Dice(float[] warped) => RegistrationMetrics.DicePerLabel(warped, fixedLabels!, PairEvaluation.MinLabelVoxels).Values.DefaultIfEmpty(0).Average();
             var folding = RegistrationMetrics.FoldingFraction(jacobian, fixedMask);
             cases.Add(new RegistrationDemoCase(subjects[s].Name, Dice(movingLabels!), Dice(affineOnly.WarpedLabels!), Dice(network.WarpedLabels!), Dice(pair.WarpedLabels!), folding,
                 affineOnly.Seconds + pair.Seconds));
@@ -120,18 +121,7 @@ public static class RegistrationPipeline
     {
         var quick = demo.Quick;
         var grid = quick ? new RegistrationGrid([32, 32, 32], 6.0) : new RegistrationGrid([48, 48, 48], 4.0);
-        var training = new TrainerOptions
-        {
-            Seed = demo.Seed,
-            Epochs = 1,
-            MaxSteps = demo.Steps ?? (quick ? 30 : 200),
-            BatchSize = 1,
-            LearningRate = 1e-3,
-            ValidateEverySteps = quick ? 30 : 50,
-            CheckpointEverySteps = quick ? 30 : 50,
-            LogEverySteps = 10,
-            RestoreBestWeights = false,
-        };
-        return new RegistrationDemoSettings(new VoxelMorphConfig { Grid = grid }, training, RegisterTrainCommand.Deformation, new InstanceOptions(Refinement.DefaultSteps));
+        var training = DeformableMethods.DefaultTraining(demo.Steps ?? (quick ? 30 : 200), demo.Seed);
+        return new RegistrationDemoSettings(new VoxelMorphConfig { Grid = grid }, training, DeformableMethods.TrainingDeformation, new InstanceOptions(Refinement.DefaultSteps));
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LabelFree.Cli.Options;
 using System.Runtime.InteropServices;
 using LabelFree.Core.Models;
 using LabelFree.Core.Torch;
@@ -11,10 +12,15 @@ public static class DoctorCommand
 {
     public static Command Create()
     {
-        var device = CommonOptions.Device();
-        var threads = CommonOptions.Threads();
-        var command = new Command("doctor", "Show versions, threads, native libraries and CUDA status") { device, threads };
-        command.SetAction(result => Run(result.GetValue(device), result.GetValue(threads), Console.Out));
+        var run = new RunOptions(defaultOut: ".", seed: false);
+        var command = new Command("doctor", "Show versions, threads, native libraries and CUDA status");
+        command.Options.Add(run.Device!);
+        command.Options.Add(run.Threads!);
+        command.SetAction(result =>
+        {
+            var settings = run.Read(result);
+            return Run(settings.Device, settings.Threads, Console.Out);
+        });
         return command;
     }
 

@@ -1,10 +1,6 @@
 using System.CommandLine;
-using System.Runtime.ExceptionServices;
-using LabelFree.Analysis.Gwas;
-using LabelFree.Analysis.Loci;
-using LabelFree.Core.Errors;
 using LabelFree.Core.Progress;
-using LabelFree.Data.Genotypes;
+using LabelFree.Workflows.Gwas;
 
 namespace LabelFree.Cli.Commands.Loci;
 
@@ -37,66 +33,13 @@ public static class LociCommand
         return command;
     }
 
+    /// <summary>Runs the search (<see cref="LociSearch"/>); a summary goes to <paramref name="output"/>.</summary>
     public static int Run(Settings settings, TextWriter output, IProgressReporter progress)
     {
-        var basis = settings.Preset == "genome-wide" ? ClumpSettings.GenomeWide : new ClumpSettings();
-        var clump = new ClumpSettings(settings.P1 ?? basis.P1, settings.P2 ?? basis.P2, settings.R2 ?? basis.R2, settings.Kb ?? basis.Kb);
-        try
-        {
-            clump.Validate();
-        }
-        catch (ArgumentOutOfRangeException e)
-        {
-            throw new UserInputException(e.Message.Split('\n')[0]);
-        }
-        var files = Expand(settings.SumStats);
-        var labels = SumStatsReader.Labels(files);
-        foreach (var file in files) UserInputException.RequireFile(file, "association file");
-        SumStats[] stats;
-        try
-        {
-            stats = files.AsParallel().AsOrdered().Select((f, i) => SumStatsReader.Read(f, labels[i], clump.P2)).ToArray();
-        }
-        catch (AggregateException e) when (e.InnerExceptions.OfType<UserInputException>().FirstOrDefault() is { } bad)
-        {
-            // A malformed file is bad input (exit 2), not an internal failure: unwrap it from the parallel read.
-            ExceptionDispatchInfo.Capture(bad).Throw();
-            throw;
-        }
-
-        using var fileset = PlinkFileset.Open(settings.Bfile);
-        var wanted = stats.SelectMany(s => s.Rows.Select(r => r.Id)).ToHashSet(StringComparer.Ordinal);
-        var rowOf = new Dictionary<string, long>(StringComparer.Ordinal);
-        long row = 0;
-        foreach (var v in fileset.Variants())
-        {
-            if (wanted.Contains(v.Id)) rowOf.TryAdd(v.Id, row);
-            row++;
-        }
-        var missingIds = wanted.Count(id => !rowOf.ContainsKey(id));
-        if (missingIds > 0) progress.Info($"{missingIds} variants of the association files are not in {settings.Bfile}.bim; they clump alone");
-
-        var ld = new LinkageDisequilibrium(new PackedGenotypes(fileset.Samples.Count, fileset.VariantCount, fileset.Bed.ReadPacked));
-        var clumps = new List<Clump>();
-        using (var task = progress.Start("clumping", stats.Length))
-            for (var i = 0; i < stats.Length; i++)
-            {
-                clumps.AddRange(Clumping.Run(stats[i], id => rowOf.TryGetValue(id, out var r) ? r : null, ld, clump));
-                task.Report(i + 1, stats[i].Phenotype);
-            }
-        var loci = IndependentLoci.Merge(clumps);
-        IndependentLoci.Write(settings.Out, loci);
-        Clumping.Write(settings.Out + ".clumps.tsv", clumps);
-        output.WriteLine($"loci: {stats.Length} phenotypes, {clumps.Count} clumps (p1 {clump.P1:g}, p2 {clump.P2:g}, r2 {clump.R2:g}, {clump.Kb} kb), {loci.Count} independent loci");
+        var result = LociSearch.Run(new LociSearchSettings(settings.SumStats, settings.Bfile, settings.Out, settings.Preset, settings.P1, settings.P2, settings.R2, settings.Kb), progress);
+        var t = result.Thresholds;
+        output.WriteLine($"loci: {result.Phenotypes} phenotypes, {result.Clumps} clumps (p1 {t.P1:g}, p2 {t.P2:g}, r2 {t.R2:g}, {t.Kb} kb), {result.Loci} independent loci");
         output.WriteLine(settings.Out);
-        return 0;
-    }
-
-    private static string[] Expand(IReadOnlyList<string> inputs)
-    {
-        var files = inputs.SelectMany(p => Directory.Exists(p)
-            ? Directory.EnumerateFiles(p).Where(f => f.EndsWith(".glm.linear", StringComparison.Ordinal) || f.EndsWith(".glm.linear.gz", StringComparison.Ordinal)).Order(StringComparer.Ordinal)
-            : (IEnumerable<string>)[p]).ToArray();
-        return files.Length > 0 ? files : throw new UserInputException("--sumstats: no .glm.linear files given");
+        return CommandLine.Ok;
     }
 }

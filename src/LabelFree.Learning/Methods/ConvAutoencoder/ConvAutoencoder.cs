@@ -1,5 +1,3 @@
-using LabelFree.Core.Models;
-using LabelFree.Core.Progress;
 using LabelFree.Core.Training;
 using static TorchSharp.torch;
 
@@ -10,62 +8,60 @@ namespace LabelFree.Learning.Methods.ConvAutoencoder;
 /// its input through a narrow latent map. The demo's first pipeline: it proves the Trainer, model files and reports on
 /// real data before the published methods arrive.
 /// </summary>
-public sealed class ConvAutoencoder : ITrainable<Tensor>, IDisposable
+public sealed class ConvAutoencoder : MethodModel<ConvAutoencoder, ConvAutoencoderConfig, ConvAutoencoderNet, Tensor>,
+    IMethodDefinition<ConvAutoencoder, ConvAutoencoderConfig, ConvAutoencoderNet>
 {
-    public const string MethodName = "conv-autoencoder";
+    private ConvAutoencoder(ConvAutoencoderConfig config, ConvAutoencoderNet net, Device device) : base(config, net, device) { }
 
-    private readonly ConvAutoencoderNet _net;
-    private readonly Device _device;
+    public static string MethodName => "conv-autoencoder";
 
-    private ConvAutoencoder(ConvAutoencoderConfig config, ConvAutoencoderNet net, Device device)
+    static ConvAutoencoderNet IMethodDefinition<ConvAutoencoder, ConvAutoencoderConfig, ConvAutoencoderNet>.BuildNetwork(ConvAutoencoderConfig config) => new(config);
+
+    static ConvAutoencoder IMethodDefinition<ConvAutoencoder, ConvAutoencoderConfig, ConvAutoencoderNet>.Wrap(ConvAutoencoderConfig config, ConvAutoencoderNet net, Device device) =>
+        new(config, net, device);
+
+    /// <summary>
+    /// The demo's training: AdamW 2e-3 (weight decay 1e-4), warm-up then cosine to 5% over <paramref name="steps"/>,
+    /// batch 16, gradients clipped at 1.
+    /// </summary>
+    public static TrainerOptions DefaultTraining(long steps, long seed) => new()
     {
-        Config = config;
-        _net = net;
-        _device = device;
-    }
+        Seed = seed,
+        MaxSteps = steps,
+        BatchSize = 16,
+        Optimizer = OptimizerKind.AdamW,
+        LearningRate = 2e-3,
+        WeightDecay = 1e-4,
+        Schedule = LearningRateSchedule.Cosine,
+        WarmupSteps = Math.Min(50, steps / 10),
+        MinLearningRateFraction = 0.05,
+        GradientClipNorm = 1.0,
+        ValidateEverySteps = 25,
+        CheckpointEverySteps = 25,
+        LogEverySteps = 5,
+    };
 
-    public ConvAutoencoderConfig Config { get; }
-
-    public nn.Module Network => _net;
-
-    /// <summary>A new network with weights drawn from <paramref name="seed"/>.</summary>
-    public static ConvAutoencoder Create(ConvAutoencoderConfig config, long seed, Device device) =>
-        new(config.Validate(), ModelFolder.NewNetwork(() => new ConvAutoencoderNet(config), seed, device), device);
-
-    /// <summary>Rebuilds a saved model from its folder (config.json + model.safetensors); no training code needed.</summary>
-    public static ConvAutoencoder Load(string folder, Device device)
+    public override LossOutput Loss(Tensor batch, TrainingStep at)
     {
-        var (config, net) = ModelFolder.Load(folder, MethodName, (ConvAutoencoderConfig c) => c.Validate(), c => new ConvAutoencoderNet(c), device);
-        return new ConvAutoencoder(config, net, device);
-    }
-
-    public void Save(string folder, long seed, long step) => ModelFolder.Save(folder, MethodName, Config, _net, seed, step);
-
-    public LossOutput Loss(Tensor batch, TrainingStep at)
-    {
-        var reconstruction = _net.call(batch);  // (B, 1, H, W)
+        var reconstruction = Net.call(batch);  // (B, 1, H, W)
         var loss = Config.Loss == ReconstructionLoss.L1
             ? nn.functional.l1_loss(reconstruction, batch)
             : nn.functional.mse_loss(reconstruction, batch);
         return new LossOutput(loss, new Dictionary<string, Tensor> { [Config.Loss.ToString().ToLowerInvariant()] = loss });
     }
 
-    /// <summary>Trains on <paramref name="train"/> (batches of shape (B, 1, H, W)) with the shared Trainer.</summary>
-    public TrainingResult Fit(IBatchSource<Tensor> train, IBatchSource<Tensor>? validation, TrainerOptions options,
-        string? runFolder, IProgressReporter? progress = null, bool resume = false, CancellationToken cancel = default) =>
-        new Trainer<Tensor>(this, options, runFolder, progress).Fit(train, validation, resume, cancel);
+    /// <summary>Trains on <paramref name="train"/> (batches of shape (B, 1, H, W)).</summary>
+    public TrainingResult Fit(IBatchSource<Tensor> train, IBatchSource<Tensor>? validation, TrainingRun run) => Train(train, validation, run);
 
     /// <summary>Reconstructs images given as row-major Height*Width arrays.</summary>
     public float[][] Reconstruct(IReadOnlyList<float[]> images)
     {
         using var scope = NewDisposeScope();
-        _net.eval();
+        Net.eval();
         using var noGrad = no_grad();
         var plane = Config.Height * Config.Width;
-        var input = tensor(images.SelectMany(i => i).ToArray(), [images.Count, 1, Config.Height, Config.Width]).to(_device);
-        var output = _net.call(input).cpu().reshape(images.Count, plane);  // (B, H*W)
+        var input = tensor(images.SelectMany(i => i).ToArray(), [images.Count, 1, Config.Height, Config.Width]).to(Device);
+        var output = Net.call(input).cpu().reshape(images.Count, plane);  // (B, H*W)
         return Enumerable.Range(0, images.Count).Select(i => output[i].data<float>().ToArray()).ToArray();
     }
-
-    public void Dispose() => _net.Dispose();
 }

@@ -1,4 +1,5 @@
 using LabelFree.Core.Errors;
+using LabelFree.Core.Models;
 
 namespace LabelFree.Learning.Methods.ConvAutoencoder;
 
@@ -13,11 +14,11 @@ public enum ReconstructionLoss
 /// <see cref="LatentChannels"/> maps at 1/2^n resolution, transposed-convolution decoder, sigmoid output in [0, 1].
 /// Height and width must be divisible by 2^(number of levels).
 /// </summary>
-public sealed record ConvAutoencoderConfig
+public sealed record ConvAutoencoderConfig : IMethodConfig<ConvAutoencoderConfig>
 {
     public int Height { get; init; } = 112;
     public int Width { get; init; } = 96;
-    public int[] Channels { get; init; } = [16, 32, 64, 128];
+    public EquatableArray<int> Channels { get; init; } = [16, 32, 64, 128];
     public int LatentChannels { get; init; } = 16;
     public ReconstructionLoss Loss { get; init; } = ReconstructionLoss.Mse;
 
@@ -30,10 +31,4 @@ public sealed record ConvAutoencoderConfig
         if (LatentChannels < 1) throw new UserInputException($"conv-autoencoder latent_channels: expected a positive number, got {LatentChannels}");
         return this;
     }
-
-    public bool Equals(ConvAutoencoderConfig? other) =>
-        other is not null && Height == other.Height && Width == other.Width && Channels.SequenceEqual(other.Channels)
-        && LatentChannels == other.LatentChannels && Loss == other.Loss;
-
-    public override int GetHashCode() => HashCode.Combine(Height, Width, Channels.Length, LatentChannels, Loss);
 }

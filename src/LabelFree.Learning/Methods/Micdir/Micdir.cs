@@ -1,30 +1,20 @@
-using LabelFree.Core.Models;
 using LabelFree.Core.Training;
 using LabelFree.Learning.Objectives;
-using LabelFree.Learning.Registration;
+using LabelFree.Learning.Methods.Deformable;
 using static TorchSharp.torch;
 
 namespace LabelFree.Learning.Methods.Micdir;
 
 /// <summary>MICDIR: multi-scale, symmetric, graph-latent deformable registration without labels (<see cref="MicdirConfig"/>).</summary>
-public sealed class Micdir : DeformableModel<MicdirConfig, MicdirNet>
+public sealed class Micdir : DeformableModel<Micdir, MicdirConfig, MicdirNet>, IMethodDefinition<Micdir, MicdirConfig, MicdirNet>
 {
-    public const string MethodName = "micdir";
-
     private Micdir(MicdirConfig config, MicdirNet net, Device device) : base(config, net, device) { }
 
-    public override string Method => MethodName;
+    public static string MethodName => "micdir";
 
-    public override RegistrationGrid Grid => Config.Grid;
+    static MicdirNet IMethodDefinition<Micdir, MicdirConfig, MicdirNet>.BuildNetwork(MicdirConfig config) => new(config);
 
-    public static Micdir Create(MicdirConfig config, long seed, Device device) =>
-        new(config.Validate(), ModelFolder.NewNetwork(() => new MicdirNet(config), seed, device), device);
-
-    public static Micdir Load(string folder, Device device)
-    {
-        var (config, net) = ModelFolder.Load(folder, MethodName, (MicdirConfig c) => c.Validate(), c => new MicdirNet(c), device);
-        return new Micdir(config, net, device);
-    }
+    static Micdir IMethodDefinition<Micdir, MicdirConfig, MicdirNet>.Wrap(MicdirConfig config, MicdirNet net, Device device) => new(config, net, device);
 
     /// <summary>Symmetric: the loss of moving -> fixed plus that of fixed -> moving, through the same weights, halved.</summary>
     public override LossOutput Loss(RegistrationBatch batch, TrainingStep at)

@@ -1,4 +1,7 @@
 using LabelFree.Core.Errors;
+using LabelFree.Core.Models;
+using LabelFree.Learning.Methods.Deformable;
+
 using LabelFree.Learning.Registration;
 
 namespace LabelFree.Learning.Methods.Micdir;
@@ -16,11 +19,11 @@ namespace LabelFree.Learning.Methods.Micdir;
 /// folds as little as VoxelMorph's.</item>
 /// </list>
 /// </summary>
-public sealed record MicdirConfig
+public sealed record MicdirConfig : IDeformableConfig<MicdirConfig>
 {
     public RegistrationGrid Grid { get; init; } = new([48, 48, 48], 4.0);
-    public int[] EncoderChannels { get; init; } = [16, 32, 32, 32];
-    public int[] DecoderChannels { get; init; } = [32, 32, 32, 32, 32, 16, 16];
+    public EquatableArray<int> EncoderChannels { get; init; } = [16, 32, 32, 32];
+    public EquatableArray<int> DecoderChannels { get; init; } = [32, 32, 32, 32, 32, 16, 16];
     public int GraphHidden { get; init; } = 16;
     public int IntegrationSteps { get; init; } = 7;
     public int IntegrationDownsize { get; init; } = 2;
@@ -42,12 +45,4 @@ public sealed record MicdirConfig
         if (NccWeight < 0 || SmoothnessWeight < 0 || GraphWeight < 0 || HalfScaleWeight < 0) throw new UserInputException("micdir loss weights: expected zero or more");
         return this;
     }
-
-    public bool Equals(MicdirConfig? other) =>
-        other is not null && Grid == other.Grid && EncoderChannels.SequenceEqual(other.EncoderChannels) && DecoderChannels.SequenceEqual(other.DecoderChannels)
-        && GraphHidden == other.GraphHidden && IntegrationSteps == other.IntegrationSteps && IntegrationDownsize == other.IntegrationDownsize
-        && NccWindow == other.NccWindow && NccWeight == other.NccWeight && SmoothnessWeight == other.SmoothnessWeight && GraphWeight == other.GraphWeight
-        && HalfScaleWeight == other.HalfScaleWeight;
-
-    public override int GetHashCode() => HashCode.Combine(Grid, EncoderChannels.Length, GraphHidden, IntegrationSteps, NccWeight);
 }

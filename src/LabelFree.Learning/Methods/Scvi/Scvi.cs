@@ -1,6 +1,4 @@
 using LabelFree.Core.Errors;
-using LabelFree.Core.Models;
-using LabelFree.Core.Progress;
 using LabelFree.Core.Randomness;
 using LabelFree.Core.Training;
 using LabelFree.Data.SingleCell;
@@ -17,39 +15,21 @@ public sealed record CellSplit(int[] Train, int[] Validation);
 /// the architecture, the defaults and the deviations from scvi-tools). Uses: <see cref="Embed"/> (latent means),
 /// <see cref="Normalize"/> (denoised expression), <see cref="Elbo"/> (held-out fit).
 /// </summary>
-public sealed class Scvi : ITrainable<CellBatch>, IDisposable
+public sealed class Scvi : MethodModel<Scvi, ScviConfig, ScviNet, CellBatch>, IMethodDefinition<Scvi, ScviConfig, ScviNet>
 {
-    public const string MethodName = "scvi";
     private const int InferenceBatch = 1024;
 
-    private readonly ScviNet _net;
-    private readonly Device _device;
+    private Scvi(ScviConfig config, ScviNet net, Device device) : base(config, net, device) { }
 
-    private Scvi(ScviConfig config, ScviNet net, Device device)
+    public static string MethodName => "scvi";
+
+    static ScviNet IMethodDefinition<Scvi, ScviConfig, ScviNet>.BuildNetwork(ScviConfig config) => new(config);
+
+    static Scvi IMethodDefinition<Scvi, ScviConfig, ScviNet>.Wrap(ScviConfig config, ScviNet net, Device device) => new(config, net, device);
+
+    public override LossOutput Loss(CellBatch batch, TrainingStep at)
     {
-        Config = config;
-        _net = net;
-        _device = device;
-    }
-
-    public ScviConfig Config { get; }
-
-    public nn.Module Network => _net;
-
-    public static Scvi Create(ScviConfig config, long seed, Device device) =>
-        new(config.Validate(), ModelFolder.NewNetwork(() => new ScviNet(config), seed, device), device);
-
-    public static Scvi Load(string folder, Device device)
-    {
-        var (config, net) = ModelFolder.Load(folder, MethodName, (ScviConfig c) => c.Validate(), c => new ScviNet(c), device);
-        return new Scvi(config, net, device);
-    }
-
-    public void Save(string folder, long seed, long step) => ModelFolder.Save(folder, MethodName, Config, _net, seed, step);
-
-    public LossOutput Loss(CellBatch batch, TrainingStep at)
-    {
-        var loss = _net.Loss(batch.Counts, batch.BatchOneHot, Config.KlWeight(at.Epoch));
+        var loss = Net.Loss(batch.Counts, batch.BatchOneHot, Config.KlWeight(at.Epoch));
         return new LossOutput(loss.Total, new Dictionary<string, Tensor> { ["reconstruction"] = loss.Reconstruction, ["kl"] = loss.Kl });
     }
 
@@ -80,13 +60,12 @@ public sealed class Scvi : ITrainable<CellBatch>, IDisposable
     }
 
     /// <summary>Trains on the cells of <paramref name="split"/>; <paramref name="batchCodes"/> gives each cell's batch index.</summary>
-    public TrainingResult Fit(SparseCounts counts, int[] batchCodes, CellSplit split, TrainerOptions options, string? runFolder,
-        IProgressReporter? progress = null, bool resume = false, CancellationToken cancel = default)
+    public TrainingResult Fit(SparseCounts counts, int[] batchCodes, CellSplit split, TrainingRun run)
     {
         RequireFits(counts, batchCodes);
-        var train = new CellBatches(counts, batchCodes, Config.BatchInputs, split.Train, _device);
-        var validation = split.Validation.Length == 0 ? null : new CellBatches(counts, batchCodes, Config.BatchInputs, split.Validation, _device);
-        return new Trainer<CellBatch>(this, options, runFolder, progress).Fit(train, validation, resume, cancel);
+        var train = new CellBatches(counts, batchCodes, Config.BatchInputs, split.Train, Device);
+        var validation = split.Validation.Length == 0 ? null : new CellBatches(counts, batchCodes, Config.BatchInputs, split.Validation, Device);
+        return Train(train, validation, run);
     }
 
     /// <summary>Latent means of every cell: (cells, latent).</summary>
@@ -96,7 +75,7 @@ public sealed class Scvi : ITrainable<CellBatch>, IDisposable
         var result = new float[counts.Rows, Config.Latent];
         ForEachBatch(counts, batchCodes, Enumerable.Range(0, counts.Rows).ToArray(), (first, batch) =>
         {
-            var mean = _net.Inference(batch.Counts).Mean.cpu();  // (B, latent)
+            var mean = Net.Inference(batch.Counts).Mean.cpu();  // (B, latent)
             Copy(mean, result, first);
         });
         return result;
@@ -109,9 +88,9 @@ public sealed class Scvi : ITrainable<CellBatch>, IDisposable
         var result = new float[cells.Length, Config.Genes];
         ForEachBatch(counts, batchCodes, cells, (first, batch) =>
         {
-            var mean = _net.Inference(batch.Counts).Mean;
+            var mean = Net.Inference(batch.Counts).Mean;
             var logLibrary = batch.Counts.sum(1, keepdim: true).clamp_min(1).log();
-            var scale = (_net.Generative(mean, batch.BatchOneHot, logLibrary).Scale * librarySize).cpu();  // (B, genes)
+            var scale = (Net.Generative(mean, batch.BatchOneHot, logLibrary).Scale * librarySize).cpu();  // (B, genes)
             Copy(scale, result, first);
         });
         return result;
@@ -126,7 +105,7 @@ public sealed class Scvi : ITrainable<CellBatch>, IDisposable
         double sum = 0;
         ForEachBatch(counts, batchCodes, cells, (_, batch) =>
         {
-            var loss = _net.Loss(batch.Counts, batch.BatchOneHot, klWeight: 1);
+            var loss = Net.Loss(batch.Counts, batch.BatchOneHot, klWeight: 1);
             sum += loss.Total.item<float>() * batch.Counts.shape[0];
         });
         return sum / cells.Length;
@@ -151,8 +130,8 @@ public sealed class Scvi : ITrainable<CellBatch>, IDisposable
 
     private void ForEachBatch(SparseCounts counts, int[] batchCodes, int[] cells, Action<int, CellBatch> work)
     {
-        _net.eval();
-        var source = new CellBatches(counts, batchCodes, Config.BatchInputs, cells, _device);
+        Net.eval();
+        var source = new CellBatches(counts, batchCodes, Config.BatchInputs, cells, Device);
         for (var first = 0; first < cells.Length; first += InferenceBatch)
         {
             using var scope = NewDisposeScope();
@@ -168,6 +147,4 @@ public sealed class Scvi : ITrainable<CellBatch>, IDisposable
         var data = values.contiguous().data<float>().ToArray();
         Buffer.BlockCopy(data, 0, target, firstRow * columns * sizeof(float), data.Length * sizeof(float));
     }
-
-    public void Dispose() => _net.Dispose();
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using LabelFree.Core.Errors;
+using LabelFree.Core.Models;
 
 namespace LabelFree.Learning.Methods.Scvi;
 
@@ -45,14 +46,14 @@ public enum GeneLikelihood
 /// (scvi-tools' get_normalized_expression defaults to library size 1 and can average over samples).</item>
 /// </list>
 /// </summary>
-public sealed record ScviConfig
+public sealed record ScviConfig : IMethodConfig<ScviConfig>
 {
     public int Genes { get; init; }
     /// <summary>The obs column the batches were read from at training (null: one batch); embed and eval default to it.</summary>
     public string? BatchKey { get; init; }
 
     public int Batches { get; init; } = 1;
-    public string[] BatchNames { get; init; } = [];
+    public EquatableArray<string> BatchNames { get; init; } = [];
     public int Hidden { get; init; } = 128;
     public int Latent { get; init; } = 10;
     public double DropoutRate { get; init; } = 0.1;
@@ -82,11 +83,4 @@ public sealed record ScviConfig
 
     /// <summary>The KL weight in epoch <paramref name="epoch"/> (zero-based): linear from 0 to 1 over the warm-up.</summary>
     public double KlWeight(int epoch) => KlWarmupEpochs == 0 ? 1 : Math.Min(1.0, (double)epoch / KlWarmupEpochs);
-
-    public bool Equals(ScviConfig? other) =>
-        other is not null && Genes == other.Genes && BatchKey == other.BatchKey && Batches == other.Batches && BatchNames.SequenceEqual(other.BatchNames) && Hidden == other.Hidden
-        && Latent == other.Latent && DropoutRate == other.DropoutRate && BatchNormMomentum == other.BatchNormMomentum && BatchNormEps == other.BatchNormEps
-        && VarianceEps == other.VarianceEps && Likelihood == other.Likelihood && KlWarmupEpochs == other.KlWarmupEpochs;
-
-    public override int GetHashCode() => HashCode.Combine(Genes, Batches, Hidden, Latent, Likelihood);
 }

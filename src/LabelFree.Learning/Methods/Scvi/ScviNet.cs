@@ -72,14 +72,10 @@ public sealed class ScviNet : Module
             ? CountLikelihoods.ZeroInflatedNegativeBinomial(counts, px.Mean, px.Theta, pi)
             : CountLikelihoods.NegativeBinomial(counts, px.Mean, px.Theta);
         var reconstruction = -logLikelihood.sum(1);                        // (B,)
-        var kl = KlToStandardNormal(posterior.Mean, posterior.Variance);   // (B,)
+        var kl = GaussianKl.ToStandardNormal(posterior.Mean, posterior.Variance, posterior.Variance.log()).sum(1);  // (B,), summed over latent dimensions
         var total = (reconstruction + klWeight * kl).mean();
         return new ScviLoss(total, reconstruction.mean(), kl.mean());
     }
-
-    /// <summary>KL(N(mean, variance) || N(0, I)) summed over latent dimensions: (B, latent) -> (B,).</summary>
-    public static Tensor KlToStandardNormal(Tensor mean, Tensor variance) =>
-        (0.5 * (variance + mean.pow(2) - 1 - variance.log())).sum(1);
 
     private static Sequential HiddenLayer(int inputs, ScviConfig config, double dropout) => Sequential(
         ("linear", Linear(inputs, config.Hidden)),

@@ -20,7 +20,8 @@ public sealed class ContextEncodingBatches(IBatchSource<Tensor> slices, StregaCo
     {
         var clean = slices.Load(indices, rng);  // (B, 1, H, W)
         var noisy = clean.clone();
-        double low = clean.min().item<float>(), high = clean.max().item<float>();
+        var range = stack([clean.min(), clean.max()]).cpu().data<float>().ToArray();  // one read for both
+        double low = range[0], high = range[1];
         var side = Math.Min(config.Height, config.Width);
         var maxSize = Math.Max(1, (int)(side * config.MaxSquareFraction));
         using (no_grad())

@@ -1,4 +1,5 @@
 using LabelFree.Core.Errors;
+using LabelFree.Core.Models;
 using LabelFree.Data.Imaging;
 
 namespace LabelFree.Learning.Methods.Strega;
@@ -26,7 +27,7 @@ namespace LabelFree.Learning.Methods.Strega;
 /// <item>The segmentation is LabelFree's own HMRF-EM without FAST's bias-field correction and partial-volume model.</item>
 /// </list>
 /// </summary>
-public sealed record StregaConfig
+public sealed record StregaConfig : IMethodConfig<StregaConfig>
 {
     /// <summary>How scans become slices (saved with the model, so detection prepares scans exactly as training did).</summary>
     public PreprocessingOptions Preprocessing { get; init; } = new(Input: ModelInput.TissueClasses);
@@ -36,7 +37,7 @@ public sealed record StregaConfig
 
     public int Height => Preprocessing.Height;
     public int Width => Preprocessing.Width;
-    public int[] Channels { get; init; } = [16, 64, 256, 1024];
+    public EquatableArray<int> Channels { get; init; } = [16, 64, 256, 1024];
     public int LatentDim { get; init; } = 256;
     public double Beta { get; init; } = 0.01;
     public double Theta { get; init; } = 1.0;
@@ -77,11 +78,4 @@ public sealed record StregaConfig
             throw new UserInputException($"strega noise squares: expected max_noise_squares >= 0 and 0 < max_square_fraction <= 1, got {MaxNoiseSquares} and {MaxSquareFraction}");
         return this;
     }
-
-    public bool Equals(StregaConfig? other) =>
-        other is not null && Preprocessing == other.Preprocessing && Postprocessing == other.Postprocessing && Channels.SequenceEqual(other.Channels) && LatentDim == other.LatentDim
-        && Beta == other.Beta && Theta == other.Theta && ContextFactor == other.ContextFactor && MaxNoiseSquares == other.MaxNoiseSquares
-        && MaxSquareFraction == other.MaxSquareFraction;
-
-    public override int GetHashCode() => HashCode.Combine(Height, Width, Channels.Length, LatentDim, Beta, ContextFactor);
 }

@@ -1,30 +1,21 @@
-using LabelFree.Core.Models;
 using LabelFree.Core.Training;
 using LabelFree.Learning.Objectives;
-using LabelFree.Learning.Registration;
+using LabelFree.Learning.Methods.Deformable;
+using LabelFree.Learning.Nn;
 using static TorchSharp.torch;
 
 namespace LabelFree.Learning.Methods.VoxelMorph;
 
 /// <summary>VoxelMorph: learns to register brain pairs from image similarity and smoothness alone (<see cref="VoxelMorphConfig"/>).</summary>
-public sealed class VoxelMorph : DeformableModel<VoxelMorphConfig, VoxelMorphNet>
+public sealed class VoxelMorph : DeformableModel<VoxelMorph, VoxelMorphConfig, VoxelMorphNet>, IMethodDefinition<VoxelMorph, VoxelMorphConfig, VoxelMorphNet>
 {
-    public const string MethodName = "voxelmorph";
-
     private VoxelMorph(VoxelMorphConfig config, VoxelMorphNet net, Device device) : base(config, net, device) { }
 
-    public override string Method => MethodName;
+    public static string MethodName => "voxelmorph";
 
-    public override RegistrationGrid Grid => Config.Grid;
+    static VoxelMorphNet IMethodDefinition<VoxelMorph, VoxelMorphConfig, VoxelMorphNet>.BuildNetwork(VoxelMorphConfig config) => new(config);
 
-    public static VoxelMorph Create(VoxelMorphConfig config, long seed, Device device) =>
-        new(config.Validate(), ModelFolder.NewNetwork(() => new VoxelMorphNet(config), seed, device), device);
-
-    public static VoxelMorph Load(string folder, Device device)
-    {
-        var (config, net) = ModelFolder.Load(folder, MethodName, (VoxelMorphConfig c) => c.Validate(), c => new VoxelMorphNet(c), device);
-        return new VoxelMorph(config, net, device);
-    }
+    static VoxelMorph IMethodDefinition<VoxelMorph, VoxelMorphConfig, VoxelMorphNet>.Wrap(VoxelMorphConfig config, VoxelMorphNet net, Device device) => new(config, net, device);
 
     public override LossOutput Loss(RegistrationBatch batch, TrainingStep at)
     {

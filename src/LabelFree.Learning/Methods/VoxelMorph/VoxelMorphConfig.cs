@@ -1,4 +1,7 @@
 using LabelFree.Core.Errors;
+using LabelFree.Core.Models;
+using LabelFree.Learning.Methods.Deformable;
+
 using LabelFree.Learning.Registration;
 
 namespace LabelFree.Learning.Methods.VoxelMorph;
@@ -26,11 +29,11 @@ public enum SimilarityKind
 /// <item>Scaling and squaring samples the field with edge repetition outside the grid (the reference: zeros).</item>
 /// </list>
 /// </summary>
-public sealed record VoxelMorphConfig
+public sealed record VoxelMorphConfig : IDeformableConfig<VoxelMorphConfig>
 {
     public RegistrationGrid Grid { get; init; } = new([48, 48, 48], 4.0);
-    public int[] EncoderChannels { get; init; } = [16, 32, 32, 32];
-    public int[] DecoderChannels { get; init; } = [32, 32, 32, 32, 32, 16, 16];
+    public EquatableArray<int> EncoderChannels { get; init; } = [16, 32, 32, 32];
+    public EquatableArray<int> DecoderChannels { get; init; } = [32, 32, 32, 32, 32, 16, 16];
 
     /// <summary>Scaling-and-squaring steps; 0 predicts the displacement directly (not diffeomorphic).</summary>
     public int IntegrationSteps { get; init; } = 7;
@@ -59,11 +62,4 @@ public sealed record VoxelMorphConfig
         if (NccWindow < 1 || NccWindow % 2 == 0) throw new UserInputException($"voxelmorph ncc_window: expected an odd positive number, got {NccWindow}");
         return this;
     }
-
-    public bool Equals(VoxelMorphConfig? other) =>
-        other is not null && Grid == other.Grid && EncoderChannels.SequenceEqual(other.EncoderChannels) && DecoderChannels.SequenceEqual(other.DecoderChannels)
-        && IntegrationSteps == other.IntegrationSteps && IntegrationDownsize == other.IntegrationDownsize && Similarity == other.Similarity
-        && Lambda == other.Lambda && NccWindow == other.NccWindow && Bidirectional == other.Bidirectional;
-
-    public override int GetHashCode() => HashCode.Combine(Grid, EncoderChannels.Length, IntegrationSteps, Similarity, Lambda, Bidirectional);
 }

@@ -1,5 +1,5 @@
 using LabelFree.Learning.Nn;
-using LabelFree.Learning.Registration;
+using LabelFree.Learning.Methods.Deformable;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 

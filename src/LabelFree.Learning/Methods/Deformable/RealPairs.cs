@@ -1,9 +1,10 @@
 using LabelFree.Core.Randomness;
 using LabelFree.Core.Training;
 using LabelFree.Data.Imaging;
+using LabelFree.Learning.Registration;
 using static TorchSharp.torch;
 
-namespace LabelFree.Learning.Registration;
+namespace LabelFree.Learning.Methods.Deformable;
 
 /// <summary>One real training pair: two scans with their brain masks and the fixed-to-moving world affine that pre-aligns them.</summary>
 public sealed record AlignedPair(NiftiImage Fixed, bool[] FixedMask, NiftiImage Moving, bool[] MovingMask, double[] FixedToMoving);
@@ -12,6 +13,7 @@ public sealed record AlignedPair(NiftiImage Fixed, bool[] FixedMask, NiftiImage 
 /// Training pairs from real scan pairs (different subjects, or sessions): each pair is sampled on the model's working grid
 /// around the fixed brain with the moving scan through its affine, exactly as <see cref="PairRegistration"/> does at
 /// inference, in both directions (the reverse through the inverse affine). Prepared once; a pair is index % Count.
+/// Mixed with deformed pairs through <see cref="BatchStreams.Mix{TBatch}"/>.
 /// </summary>
 public sealed class RealPairs : IBatchSource<RegistrationBatch>
 {
@@ -48,22 +50,5 @@ public sealed class RealPairs : IBatchSource<RegistrationBatch>
         }
         long[] shape = [indices.Length, 1, .. _grid.TensorSize];  // (B, 1, Z, Y, X)
         return new RegistrationBatch(tensor(fixedData, shape).to(_device), tensor(movingData, shape).to(_device));
-    }
-}
-
-/// <summary>
-/// Two pair sources as one: indices below the first's count go to it, the rest to the second (shifted); a batch that
-/// spans both is concatenated. Their pairs must have the same shape.
-/// </summary>
-public sealed class CombinedPairs(IBatchSource<RegistrationBatch> first, IBatchSource<RegistrationBatch> second) : IBatchSource<RegistrationBatch>
-{
-    public int Count => first.Count + second.Count;
-
-    public RegistrationBatch Load(ReadOnlySpan<int> indices, Rng rng)
-    {
-        var parts = new List<RegistrationBatch>();
-        foreach (var index in indices)
-            parts.Add(index < first.Count ? first.Load([index], rng) : second.Load([index - first.Count], rng));
-        return new RegistrationBatch(cat(parts.Select(p => p.Fixed).ToArray(), dim: 0), cat(parts.Select(p => p.Moving).ToArray(), dim: 0));
     }
 }

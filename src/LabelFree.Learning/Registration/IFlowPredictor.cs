@@ -1,13 +1,8 @@
-using LabelFree.Core.Progress;
-using LabelFree.Core.Training;
-
 namespace LabelFree.Learning.Registration;
 
-/// <summary>A learned deformable registration model, as the commands see it (VoxelMorph, MICDIR).</summary>
-public interface IDeformableModel : IDisposable
+/// <summary>What registering a pair needs of a learned model: its working grid and a displacement for two images on it.</summary>
+public interface IFlowPredictor
 {
-    string Method { get; }
-
     RegistrationGrid Grid { get; }
 
     /// <summary>
@@ -16,9 +11,4 @@ public interface IDeformableModel : IDisposable
     /// With <paramref name="refine"/>, the network's field is then refined on this pair (<see cref="InstanceOptimisation"/>).
     /// </summary>
     float[] PredictFlow(float[] fixedImage, float[] moving, InstanceOptions? refine = null);
-
-    TrainingResult Fit(IBatchSource<RegistrationBatch> train, IBatchSource<RegistrationBatch>? validation, TrainerOptions options,
-        string? runFolder, IProgressReporter? progress = null, bool resume = false, CancellationToken cancel = default);
-
-    void Save(string folder, long seed, long step);
 }

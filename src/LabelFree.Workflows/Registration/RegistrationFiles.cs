@@ -1,14 +1,14 @@
 using LabelFree.Analysis.Metrics;
-using LabelFree.Cli.Commands.Anomaly;
 using LabelFree.Core.Errors;
 using LabelFree.Data.Imaging;
 using LabelFree.Learning.Registration;
+using LabelFree.Workflows.Imaging;
 
-namespace LabelFree.Cli.Commands.Register;
+namespace LabelFree.Workflows.Registration;
 
 /// <summary>
 /// One row of a pairs file: fixed and moving scans with their label maps (needed to score, not to train), optional brain
-/// masks, and an optional affine.json (from <c>register affine</c>) to compose instead of fitting one.
+/// masks, and an optional affine.json (from an affine registration) to compose instead of fitting one.
 /// </summary>
 public sealed record PairRow(string Fixed, string Moving, string? FixedLabels, string? MovingLabels, string? FixedMask, string? MovingMask, string? Affine = null);
 
@@ -17,17 +17,17 @@ public static class RegistrationFiles
 {
     public const string PairsHeader = "fixed\tmoving\tfixed_labels\tmoving_labels\tfixed_mask\tmoving_mask";
 
-    public static (NiftiImage Image, bool[] Mask) Scan(string path, string? maskPath, string option)
+    public static (NiftiImage Image, bool[] Mask) Scan(string path, string? maskPath, string role)
     {
-        UserInputException.RequireFile(path, $"scan ({option})");
+        UserInputException.RequireFile(path, $"{role} scan");
         var image = NiftiReader.Read(path);
         if (image.T > 1) throw new UserInputException($"{path}: expected a 3-D volume, got {image.T} volumes");
         return (image, ScanList.BrainMaskFor(image, path, maskPath));
     }
 
-    public static NiftiImage Labels(string path, NiftiImage on, string option)
+    public static NiftiImage Labels(string path, NiftiImage on, string role)
     {
-        UserInputException.RequireFile(path, $"label map ({option})");
+        UserInputException.RequireFile(path, $"{role} label map");
         var labels = NiftiReader.Read(path);
         if (!labels.Shape.Take(3).SequenceEqual(on.Shape.Take(3)))
             throw new UserInputException($"{path}: labels are {string.Join("x", labels.Shape.Take(3))} voxels, the scan is {string.Join("x", on.Shape.Take(3))}");
@@ -40,7 +40,7 @@ public static class RegistrationFiles
     /// </summary>
     public static List<PairRow> ReadPairs(string path, bool labels = true)
     {
-        UserInputException.RequireFile(path, "pairs file (--pairs)");
+        UserInputException.RequireFile(path, "pairs file");
         var lines = File.ReadAllLines(path).Where(l => l.Trim().Length > 0).ToList();
         if (lines.Count < 2) throw new UserInputException($"{path}: expected a header and at least one pair");
         var header = lines[0].Split('\t').Select(h => h.Trim()).ToList();
@@ -87,16 +87,16 @@ public static class RegistrationFiles
             NiftiWriter.Write(Path.Combine(folder, "warped_labels.nii.gz"), grid.WithData(pair.WarpedLabels), NiftiDatatype.Int16, "LabelFree warped labels");
     }
 
-    /// <summary>Reads a 4x4 affine written by <c>register affine</c> (affine.json, key fixed_to_moving, row-major).</summary>
+    /// <summary>Reads a 4x4 affine written by an affine registration (affine.json, key fixed_to_moving, row-major).</summary>
     public static double[] ReadAffine(string path)
     {
-        UserInputException.RequireFile(path, "affine (--affine)");
+        UserInputException.RequireFile(path, "affine file");
         var record = Core.IO.Json.Read<AffineRecord>(path);
         if (record.FixedToMoving is not { Length: 16 }) throw new UserInputException($"{path}: expected fixed_to_moving with 16 numbers (row-major 4x4)");
         return record.FixedToMoving;
     }
 }
 
-/// <summary>What <c>register affine</c> writes to affine.json.</summary>
+/// <summary>What an affine registration writes to affine.json.</summary>
 /// <param name="FixedToMoving">Row-major 4x4 world (mm, RAS) map from fixed points to moving points.</param>
 public sealed record AffineRecord(string Fixed, string Moving, double[] FixedToMoving, double FinalNcc, double Seconds);

@@ -1,13 +1,13 @@
 using LabelFree.Core.Errors;
 using LabelFree.Data.Imaging;
 
-namespace LabelFree.Cli.Commands.Anomaly;
+namespace LabelFree.Workflows.Imaging;
 
-/// <summary>Scans named on the command line: NIfTI files, or folders of them; with optional masks paired to them.</summary>
+/// <summary>Scans given as NIfTI files or folders of them, with optional masks paired to them.</summary>
 public static class ScanList
 {
-    /// <summary>Expands files and folders (their *.nii and *.nii.gz, sorted by name) into a list of files.</summary>
-    public static List<string> Expand(IEnumerable<string> items, string option)
+    /// <summary>Expands files and folders (their *.nii and *.nii.gz, sorted by name) into a list of files; errors name <paramref name="setting"/>.</summary>
+    public static List<string> Expand(IEnumerable<string> items, string setting)
     {
         var files = new List<string>();
         foreach (var item in items)
@@ -15,23 +15,26 @@ public static class ScanList
             if (Directory.Exists(item))
             {
                 var found = Directory.GetFiles(item).Where(IsNifti).Order(StringComparer.Ordinal).ToList();
-                if (found.Count == 0) throw new UserInputException($"{item}: no .nii or .nii.gz files in this folder ({option})");
+                if (found.Count == 0) throw new SettingException(setting, $"{item}: no .nii or .nii.gz files in this folder");
                 files.AddRange(found);
+            }
+            else if (!File.Exists(item))
+            {
+                throw new SettingException(setting, $"{item}: NIfTI file not found");
             }
             else
             {
-                UserInputException.RequireFile(item, $"NIfTI file ({option})");
                 files.Add(item);
             }
         }
-        if (files.Count == 0) throw new UserInputException($"{option}: no scans given");
+        if (files.Count == 0) throw new SettingException(setting, "no scans given");
         return files;
     }
 
     /// <summary>
     /// Pairs masks with scans: a folder pairs by file name, a list pairs in order; null when no masks are given.
     /// </summary>
-    public static List<string>? Pair(IReadOnlyList<string> scans, IReadOnlyList<string>? masks, string option)
+    public static List<string>? Pair(IReadOnlyList<string> scans, IReadOnlyList<string>? masks, string setting)
     {
         if (masks is null || masks.Count == 0) return null;
         if (masks.Count == 1 && Directory.Exists(masks[0]))
@@ -39,12 +42,11 @@ public static class ScanList
             return scans.Select(scan =>
             {
                 var candidate = Path.Combine(masks[0], Path.GetFileName(scan));
-                UserInputException.RequireFile(candidate, $"mask for {scan} ({option}, paired by file name)");
-                return candidate;
+                return File.Exists(candidate) ? candidate : throw new SettingException(setting, $"{candidate}: no mask for {scan} (masks pair with scans by file name)");
             }).ToList();
         }
-        var files = Expand(masks, option);
-        if (files.Count != scans.Count) throw new UserInputException($"{option}: {files.Count} masks for {scans.Count} scans; give one per scan, in the same order");
+        var files = Expand(masks, setting);
+        if (files.Count != scans.Count) throw new SettingException(setting, $"{files.Count} masks for {scans.Count} scans; give one per scan, in the same order");
         return files;
     }
 

@@ -1,7 +1,8 @@
 using System.Diagnostics;
+using LabelFree.Core.Progress;
 using Spectre.Console;
 
-namespace LabelFree.Core.Progress;
+namespace LabelFree.Cli;
 
 /// <summary>
 /// Progress on standard error: a Spectre.Console bar (description, bar, percentage, time left) on a terminal, and a

@@ -1,7 +1,7 @@
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;
 
-namespace LabelFree.Learning.Registration;
+namespace LabelFree.Learning.Nn;
 
 /// <summary>
 /// Dense warping for 2-D and 3-D (VoxelMorph's spatial transformer): samples an image at identity + displacement.

@@ -3,7 +3,9 @@ using LabelFree.Core.Training;
 using LabelFree.Data.Imaging;
 using static TorchSharp.torch;
 
-namespace LabelFree.Learning.Registration;
+using LabelFree.Learning.Registration;
+
+namespace LabelFree.Learning.Methods.Deformable;
 
 /// <summary>
 /// Training pairs from few real brains: each pair is two independent random smooth deformations (with rotation, scaling,
@@ -11,8 +13,9 @@ namespace LabelFree.Learning.Registration;
 /// model's working grid. Subjects are prepared once (normalised, resampled onto a grid centred on each brain).
 /// With a <c>crop</c>, each pair is cut to a window of that size centred on a random brain voxel (clamped to the grid):
 /// the fully convolutional network then trains on windows of a fine grid and registers the whole grid at inference.
+/// A stream: every batch is new; <c>Take(n)</c> makes a fixed validation set.
 /// </summary>
-public sealed class DeformedPairs : IBatchSource<RegistrationBatch>
+public sealed class DeformedPairs : IBatchStream<RegistrationBatch>
 {
     private readonly List<(NiftiImage Image, bool[] Mask)> _subjects = [];
     private readonly DeformationOptions _options;
@@ -21,38 +24,35 @@ public sealed class DeformedPairs : IBatchSource<RegistrationBatch>
     private readonly int[] _window;
     private readonly List<int[]> _brainVoxels = [];  // per subject, the grid indices of its brain voxels (when cropping)
 
-    /// <param name="count">Pairs per epoch (each drawn afresh from the step's stream).</param>
     /// <param name="crop">Window size in voxels (x first, as the grid's shape), or null for the whole grid.</param>
-    public DeformedPairs(IEnumerable<(NiftiImage Image, bool[] Mask)> subjects, RegistrationGrid grid, DeformationOptions options, int count, Device device,
+    public DeformedPairs(IEnumerable<(NiftiImage Image, bool[] Mask)> subjects, RegistrationGrid grid, DeformationOptions options, Device device,
         int[]? crop = null)
     {
         _grid = grid;
-        _window = crop ?? grid.Shape;
+        _window = crop ?? grid.Shape.ToArray();
         if (_window.Length != grid.Dims || _window.Where((c, a) => c < 1 || c > grid.Shape[a]).Any())
-            throw new Core.Errors.UserInputException($"crop: expected {grid.Dims} sizes within the grid {string.Join("x", grid.Shape)}, got {string.Join("x", _window)}");
+            throw new Core.Errors.SettingException("crop", $"expected {grid.Dims} sizes within the grid {string.Join("x", grid.Shape)}, got {string.Join("x", _window)}");
         _options = options;
         _device = device;
-        Count = count;
+        var shape = grid.Shape.ToArray();
         foreach (var (image, mask) in subjects)
         {
-            var affine = WorkingGrid.Around(image, mask, grid.Shape, grid.SpacingMm);
-            var values = WorkingGrid.Sample(WorkingGrid.Normalise(image, mask), grid.Shape, affine);
+            var affine = WorkingGrid.Around(image, mask, shape, grid.SpacingMm);
+            var values = WorkingGrid.Sample(WorkingGrid.Normalise(image, mask), shape, affine);
             var gridMask = WorkingGrid.Sample(image.WithData(mask.Select(m => m ? 1f : 0f).ToArray()) with { Shape = image.Shape.Take(3).ToArray() },
-                grid.Shape, affine, interpolation: Interpolation.Nearest).Select(v => v > 0.5f).ToArray();
-            _subjects.Add((NiftiImage.Create(grid.Shape, values, [grid.SpacingMm, grid.SpacingMm, grid.SpacingMm], affine), gridMask));
+                shape, affine, interpolation: Interpolation.Nearest).Select(v => v > 0.5f).ToArray();
+            _subjects.Add((NiftiImage.Create(shape, values, [grid.SpacingMm, grid.SpacingMm, grid.SpacingMm], affine), gridMask));
             if (!_window.SequenceEqual(grid.Shape)) _brainVoxels.Add(Enumerable.Range(0, gridMask.Length).Where(i => gridMask[i]).ToArray());
         }
         if (_subjects.Count == 0) throw new Core.Errors.UserInputException("training data: no brains");
     }
 
-    public int Count { get; }
-
-    public RegistrationBatch Load(ReadOnlySpan<int> indices, Rng rng)
+    public RegistrationBatch Next(int batchSize, Rng rng)
     {
         var voxels = _window.Aggregate(1, (a, b) => a * b);
-        var fixedData = new float[indices.Length * voxels];
-        var movingData = new float[indices.Length * voxels];
-        for (var b = 0; b < indices.Length; b++)
+        var fixedData = new float[batchSize * voxels];
+        var movingData = new float[batchSize * voxels];
+        for (var b = 0; b < batchSize; b++)
         {
             var subject = rng.NextInt(_subjects.Count);
             var (image, mask) = _subjects[subject];
@@ -62,7 +62,7 @@ public sealed class DeformedPairs : IBatchSource<RegistrationBatch>
             CopyWindow(fixedImage, origin, fixedData.AsSpan(b * voxels, voxels));
             CopyWindow(moving, origin, movingData.AsSpan(b * voxels, voxels));
         }
-        long[] shape = [indices.Length, 1, .. _window.Reverse().Select(s => (long)s)];  // (B, 1, Z, Y, X)
+        long[] shape = [batchSize, 1, .. _window.Reverse().Select(s => (long)s)];  // (B, 1, Z, Y, X)
         return new RegistrationBatch(tensor(fixedData, shape).to(_device), tensor(movingData, shape).to(_device));
     }
 

@@ -7,12 +7,12 @@ using LabelFree.Data.SingleCell;
 using LabelFree.Learning.Methods.Scvi;
 using LabelFree.Reports.Figures;
 
-namespace LabelFree.Cli.Commands.Cells;
+namespace LabelFree.Workflows.Cells;
 
-/// <summary>What <c>cells train</c> and <c>cells embed</c> write from a latent space.</summary>
+/// <summary>What training and embedding write from a latent space.</summary>
 public sealed record CellEmbeddingSummary(int Cells, int Genes, int Batches, int LeidenClusters, int KmeansClusters, string H5ad);
 
-/// <summary>Input loading and the outputs shared by the cells commands: latent.tsv, clusters.tsv, cells.h5ad, figures/umap*.png.</summary>
+/// <summary>Input loading and the outputs shared by the scVI workflows: latent.tsv, clusters.tsv, cells.h5ad, figures/umap*.png.</summary>
 public static class CellOutputs
 {
     /// <summary>Reads a count matrix in any supported format and checks that it holds raw counts and the obs columns named in <paramref name="columns"/>.</summary>
@@ -79,7 +79,7 @@ public static class CellOutputs
     {
         var key = batchKey ?? model.Config.BatchKey;
         if (model.Config.Batches > 1 && key is null)
-            throw new Core.Errors.UserInputException($"{input}: the model was trained on {model.Config.Batches} batches; give --batch-key");
+            throw new Core.Errors.SettingException("batch_key", $"{input}: the model was trained on {model.Config.Batches} batches; name the obs column of each cell's batch");
         return model.BatchCodes(key is null || model.Config.Batches == 1 ? null : data.Column(key, input), data.Cells, input);
     }
 }

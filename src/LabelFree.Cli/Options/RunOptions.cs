@@ -1,0 +1,100 @@
+using System.CommandLine;
+using LabelFree.Core.Errors;
+using LabelFree.Core.Torch;
+using LabelFree.Workflows.Runs;
+
+namespace LabelFree.Cli.Options;
+
+/// <summary>
+/// The options behind <see cref="RunSettings"/>: <c>--out</c> (checked before any work: not empty, not an existing
+/// file, inside a folder that exists or can be made), <c>--seed</c>, <c>--device</c> and <c>--threads</c> (positive).
+/// </summary>
+public sealed class RunOptions
+{
+    public RunOptions(string outDescription = "Output folder", string? defaultOut = null, bool seed = true, bool compute = true)
+    {
+        Out = new Option<string>("--out") { Description = outDescription, Required = defaultOut is null };
+        if (defaultOut is not null) Out.DefaultValueFactory = _ => defaultOut;
+        Out.Validators.Add(result =>
+        {
+            if (result.Tokens.Count == 1 && OutputProblem(result.Tokens[0].Value) is { } problem) result.AddError($"--out: {problem}");
+        });
+        Seed = seed ? SeedOption() : null;
+        Device = compute ? DeviceOption() : null;
+        Threads = compute ? new Option<int?>("--threads") { Description = "CPU threads for tensor work (default: one per physical core)" }.Positive() : null;
+    }
+
+    public Option<string> Out { get; }
+
+    public Option<long>? Seed { get; }
+
+    public Option<ComputeDevice>? Device { get; }
+
+    public Option<int?>? Threads { get; }
+
+    /// <summary>Adds these options to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option?[] { Out, Seed, Device, Threads }.OfType<Option>()) command.Options.Add(option);
+    }
+
+    public RunSettings Read(ParseResult result) => new(result.GetValue(Out)!, Seed is null ? 0 : result.GetValue(Seed),
+        Device is null ? ComputeDevice.Cpu : result.GetValue(Device), Threads is null ? null : result.GetValue(Threads));
+
+    /// <summary>
+    /// What is wrong with <paramref name="path"/> as an output folder, or null: empty, an existing file, under a file,
+    /// or in a folder where nothing can be written. Writes nothing.
+    /// </summary>
+    public static string? OutputProblem(string path)
+    {
+        if (string.IsNullOrWhiteSpace(path)) return "expected a folder path, got an empty one";
+        string full;
+        try
+        {
+            full = Path.GetFullPath(path);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return $"'{path}' is not a usable path ({e.Message})";
+        }
+        if (File.Exists(full)) return $"{path} is an existing file; expected a folder";
+        var existing = full;
+        while (!Directory.Exists(existing))
+        {
+            if (File.Exists(existing)) return $"{path}: {existing} is a file, so no folder can be made under it";
+            existing = Path.GetDirectoryName(existing);
+            if (existing is null) return $"{path}: no part of this path exists";
+        }
+        try
+        {
+            // The one sure test of writability: make and delete a file (the folder is left as it was).
+            using (File.Create(Path.Combine(existing, $".labelfree-write-test-{Environment.ProcessId}"), 1, FileOptions.DeleteOnClose)) { }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"{path}: nothing can be written in {existing} ({e.Message})";
+        }
+        return null;
+    }
+
+    /// <summary>--seed, for the commands that take it without an output folder.</summary>
+    public static Option<long> SeedOption() => new("--seed") { Description = "Random seed (data order, initial weights, augmentation)", DefaultValueFactory = _ => 0 };
+
+    private static Option<ComputeDevice> DeviceOption() => new("--device")
+    {
+        Description = $"cpu, or cuda through an existing PyTorch install named by {TorchRuntime.TorchLibVariable}",
+        DefaultValueFactory = _ => ComputeDevice.Cpu,
+        CustomParser = result =>
+        {
+            try
+            {
+                return ComputeDeviceParser.Parse(result.Tokens.Count > 0 ? result.Tokens[0].Value : "cpu");
+            }
+            catch (SettingException e)
+            {
+                result.AddError($"--device: {e.Problem}");
+                return ComputeDevice.Cpu;
+            }
+        },
+    };
+}

@@ -1,0 +1,170 @@
+using LabelFree.Core.Randomness;
+using LabelFree.Core.Training;
+using LabelFree.Data.Imaging;
+using LabelFree.Data.SingleCell;
+using LabelFree.Data.SingleCell.Simulation;
+using LabelFree.Learning.Methods;
+using LabelFree.Learning.Methods.ConvAutoencoder;
+using LabelFree.Learning.Methods.Deformable;
+using LabelFree.Learning.Methods.Micdir;
+using LabelFree.Learning.Methods.Scvi;
+using LabelFree.Learning.Methods.Strega;
+using LabelFree.Learning.Methods.VoxelMorph;
+using LabelFree.Learning.Registration;
+using LabelFree.TestKit;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LabelFree.Learning.Tests.Methods;
+
+/// <summary>
+/// The contract every method meets, on tiny synthetic data: create, a few training steps with a finite loss, save,
+/// load (the same config, compared by value, and identical predictions), and no tensor left alive by further steps.
+/// A new method adds one <see cref="MethodCase"/> here.
+/// </summary>
+public class MethodContractTests
+{
+    /// <summary>How the contract drives one method: create, train a few steps, reload and predict.</summary>
+    private sealed record MethodCase(
+        string Name,
+        Func<long, IMethodModel> Create,
+        Func<IMethodModel, int, TrainingResult> Train,
+        Func<string, IMethodModel> Load,
+        Func<IMethodModel, float[]> Predict);
+
+    private static readonly RegistrationGrid Grid2D = new([32, 32], 1.0);
+    private static readonly List<float[]> Slices = Blobs(8);
+    private static readonly CellData Cells = CountSimulator.Simulate(new SimulationOptions { Cells = 64, Genes = 20, CellTypes = 2, Batches = 2 }, seed: 4);
+    private static readonly int[] CellBatchCodes = CellData.Encode(Cells.Obs["batch"]).Codes;
+
+    private static TrainingRun Steps(int steps) => new(new TrainerOptions { Seed = 1, MaxSteps = steps, BatchSize = 4, LearningRate = 1e-3 });
+
+    public static TheoryData<string> Names => [.. All.Select(c => c.Name)];
+
+    private static MethodCase Case(string name) => All.Single(c => c.Name == name);
+
+    private static readonly MethodCase[] All =
+    [
+        new MethodCase(ConvAutoencoder.MethodName,
+            seed => ConvAutoencoder.Create(new ConvAutoencoderConfig { Height = 16, Width = 16, Channels = [4, 8], LatentChannels = 2 }, seed, TestTorch.Cpu),
+            (m, steps) => ((ConvAutoencoder)m).Fit(new SliceDataset(Slices, 16, 16, TestTorch.Cpu), null, Steps(steps)),
+            folder => ConvAutoencoder.Load(folder, TestTorch.Cpu),
+            m => ((ConvAutoencoder)m).Reconstruct(Slices).SelectMany(r => r).ToArray()),
+        new MethodCase(Strega.MethodName,
+            seed => Strega.Create(new StregaConfig { Preprocessing = new PreprocessingOptions(Height: 16, Width: 16), Channels = [4, 8], LatentDim = 8 }, seed, TestTorch.Cpu),
+            (m, steps) => ((Strega)m).Fit(new SliceDataset(Slices, 16, 16, TestTorch.Cpu), new SliceDataset(Slices[..2], 16, 16, TestTorch.Cpu), Steps(steps)),
+            folder => Strega.Load(folder, TestTorch.Cpu),
+            m => ((Strega)m).Reconstruct(Slices).SelectMany(r => r).ToArray()),
+        new MethodCase(Scvi.MethodName,
+            seed => Scvi.Create(new ScviConfig { Genes = 20, Batches = 2, BatchNames = ["0", "1"], Hidden = 16, Latent = 3 }, seed, TestTorch.Cpu),
+            (m, steps) => ((Scvi)m).Fit(Cells.Counts, CellBatchCodes, Scvi.Split(Cells.Cells, seed: 1, batchSize: 4), Steps(steps)),
+            folder => Scvi.Load(folder, TestTorch.Cpu),
+            m => Flatten(((Scvi)m).Embed(Cells.Counts, CellBatchCodes))),
+        new MethodCase(VoxelMorph.MethodName,
+            seed => VoxelMorph.Create(new VoxelMorphConfig { Grid = Grid2D, EncoderChannels = [8, 16], DecoderChannels = [16, 16, 8], IntegrationSteps = 4 }, seed, TestTorch.Cpu),
+            (m, steps) => ((IDeformableModel)m).Fit(new ShiftedDiscs(), null, Steps(steps)),
+            folder => DeformableMethods.Load(folder, TestTorch.Cpu),
+            m => ((IDeformableModel)m).PredictFlow(ShiftedDiscs.Fixed, ShiftedDiscs.Moving)),
+        new MethodCase(Micdir.MethodName,
+            seed => Micdir.Create(new MicdirConfig { Grid = Grid2D, EncoderChannels = [8, 16], DecoderChannels = [16, 16, 8], IntegrationSteps = 4 }, seed, TestTorch.Cpu),
+            (m, steps) => ((IDeformableModel)m).Fit(new ShiftedDiscs(), null, Steps(steps)),
+            folder => DeformableMethods.Load(folder, TestTorch.Cpu),
+            m => ((IDeformableModel)m).PredictFlow(ShiftedDiscs.Fixed, ShiftedDiscs.Moving)),
+    ];
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Trains_saves_loads_and_predicts_the_same(string name)
+    {
+        var method = Case(name);
+        using var folder = new TempFolder();
+        using var model = method.Create(1);
+        Assert.Equal(method.Name, model.Method);
+
+        var result = method.Train(model, 3);
+        Assert.Equal(3, result.Steps);
+        Assert.True(double.IsFinite(result.FinalLoss), $"{method.Name}: loss {result.FinalLoss}");
+        var predicted = method.Predict(model);
+        Assert.NotEmpty(predicted);
+        Assert.All(predicted, v => Assert.True(float.IsFinite(v)));
+
+        model.Save(folder.Path, seed: 1, step: result.Steps);
+        using var loaded = method.Load(folder.Path);
+        Assert.Equal(method.Name, loaded.Method);
+        Assert.Equal(model.ConfigRecord, loaded.ConfigRecord);
+        Assert.Equal(predicted, method.Predict(loaded));
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Training_and_prediction_leak_no_tensors(string name)
+    {
+        var method = Case(name);
+        using var model = method.Create(2);
+        method.Train(model, 2);  // the first run creates what lives on (LibTorch caches, lazily built buffers)
+        method.Predict(model);
+        var before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+
+        method.Train(model, 2);
+        method.Predict(model);
+
+        Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void The_same_seed_gives_the_same_network_and_another_seed_a_different_one(string name)
+    {
+        var method = Case(name);
+        using var a = method.Create(3);
+        using var b = method.Create(3);
+        using var c = method.Create(4);
+        Assert.Equal(Weights(a), Weights(b));
+        Assert.NotEqual(Weights(a), Weights(c));
+    }
+
+    /// <summary>Pairs of one textured disc, the moving one shifted by up to 3 pixels (from the step's stream).</summary>
+    private sealed class ShiftedDiscs : IBatchSource<RegistrationBatch>
+    {
+        public static readonly float[] Fixed = Image(0, 0);
+        public static readonly float[] Moving = Image(2, -1);
+
+        public int Count => 8;
+
+        public RegistrationBatch Load(ReadOnlySpan<int> indices, Rng rng)
+        {
+            var fixedData = new float[indices.Length * 32 * 32];
+            var movingData = new float[fixedData.Length];
+            for (var b = 0; b < indices.Length; b++)
+            {
+                Fixed.CopyTo(fixedData, b * 1024);
+                Image(rng.Uniform(-3, 3), rng.Uniform(-3, 3)).CopyTo(movingData, b * 1024);
+            }
+            return new RegistrationBatch(tensor(fixedData, [indices.Length, 1, 32, 32]), tensor(movingData, [indices.Length, 1, 32, 32]));
+        }
+
+        private static float[] Image(double sx, double sy) => Enumerable.Range(0, 32 * 32).Select(i =>
+        {
+            double x = i % 32 - sx, y = i / 32 - sy;
+            var r = Math.Sqrt((x - 16) * (x - 16) + (y - 16) * (y - 16));
+            return r < 10 ? (float)(0.6 + 0.3 * Math.Sin(x / 2.0) * Math.Cos(y / 3.0)) : 0f;
+        }).ToArray();
+    }
+
+    /// <summary>Bright discs on a dark background at seeded positions, 16x16.</summary>
+    private static List<float[]> Blobs(int count) => Enumerable.Range(0, count).Select(i =>
+    {
+        var rng = new Rng((ulong)i);
+        double cx = rng.Uniform(5, 11), cy = rng.Uniform(5, 11), r = rng.Uniform(2, 4);
+        var image = new float[256];
+        for (var y = 0; y < 16; y++)
+            for (var x = 0; x < 16; x++)
+                image[y * 16 + x] = (x - cx) * (x - cx) + (y - cy) * (y - cy) < r * r ? 0.9f : 0.1f;
+        return image;
+    }).ToList();
+
+    private static float[] Flatten(float[,] values) => values.Cast<float>().ToArray();
+
+    private static float[] Weights(IMethodModel model) =>
+        model.Network.parameters().SelectMany(p => p.detach().cpu().data<float>().ToArray()).ToArray();
+}
