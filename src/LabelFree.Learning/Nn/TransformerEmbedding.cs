@@ -35,14 +35,14 @@ public sealed class TransformerEmbedding : Module<TransformerInput, Tensor>
 
     public override Tensor forward(TransformerInput input)
     {
+        if (input.TokenIds is not null && _tokens is null) throw new ArgumentException("token ids given to a transformer without a vocabulary (vocabulary_size 0)");
         var x = (input.TokenIds, input.InputEmbeddings) switch
         {
-            ({ } ids, null) => Tokens!.call(ids),                                     // (B, T, H)
+            ({ } ids, null) => _tokens!.call(ids),                                     // (B, T, H)
             (null, { } given) => given,
-            ({ } ids, { } given) => Tokens!.call(ids) + given,
+            ({ } ids, { } given) => _tokens!.call(ids) + given,
             _ => throw new ArgumentException("a transformer input needs token ids or input embeddings"),
         };
-        if (input.TokenIds is not null && _tokens is null) throw new ArgumentException("token ids given to a transformer without a vocabulary (vocabulary_size 0)");
         var length = x.shape[1];
         if (_config.Positions is PositionEncoding.Learned or PositionEncoding.Sinusoidal && input.PositionIds is null && length > _config.MaxPositions)
             throw new UserInputException($"sequence length: {length} tokens, but the model has {_config.MaxPositions} positions");

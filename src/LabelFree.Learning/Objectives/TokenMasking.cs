@@ -121,8 +121,8 @@ public static class TokenMasking
     private static long[] Values(Tensor ids)
     {
         if (ids.dim() != 2 || ids.dtype != ScalarType.Int64) throw new ArgumentException($"expected (B, T) int64 token ids, got {ids.dtype} of shape ({string.Join(", ", ids.shape)})", nameof(ids));
-        using var cpu = ids.cpu();
-        return cpu.data<long>().ToArray();
+        using var scope = NewDisposeScope();  // disposes a CPU copy, never the caller's tensor
+        return ids.to(CPU).contiguous().data<long>().ToArray();
     }
 
     private static (Tensor Inputs, Tensor Labels) ToTensors(MaskedTokens masked, Tensor like) =>

@@ -49,6 +49,24 @@ public class MaskedLanguageModelHeadTests
     }
 
     [Fact]
+    public void The_loss_on_predicted_tokens_only_equals_the_loss_on_all_logits()
+    {
+        _ = TestTorch.Cpu;
+        using var scope = NewDisposeScope();
+        manual_seed(4);
+        using var head = new MaskedLanguageModelHead(8, 12, 1e-5);
+        var hidden = randn(3, 5, 8);
+        var labels = full(3, 5, TokenMasking.Ignore);
+        labels[0, 1] = tensor(4L);
+        labels[2, 4] = tensor(7L);
+        var (chosen, chosenLabels) = MaskedLanguageModelLoss.Predicted(hidden, labels);
+        Assert.Equal([2L, 8], chosen.shape);
+        Assert.Equal(new long[] { 4, 7 }, chosenLabels.data<long>().ToArray());
+        var all = MaskedLanguageModelLoss.CrossEntropy(head.call(hidden), labels).item<float>();
+        Assert.Equal(all, MaskedLanguageModelLoss.CrossEntropy(head.call(chosen), chosenLabels).item<float>(), 5);
+    }
+
+    [Fact]
     public void A_tiny_encoder_and_head_overfit_a_fixed_masked_batch()
     {
         _ = TestTorch.Cpu;
