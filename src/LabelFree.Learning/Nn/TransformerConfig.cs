@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using LabelFree.Core.Errors;
 
 namespace LabelFree.Learning.Nn;
@@ -60,6 +61,7 @@ public sealed record TransformerConfig
     /// <summary>Standard deviation of the normal initialisation of every linear and embedding weight (BERT's initializer_range).</summary>
     public double InitializerRange { get; init; } = 0.02;
 
+    [JsonIgnore]
     public int HeadSize => Hidden / Heads;
 
     /// <summary>

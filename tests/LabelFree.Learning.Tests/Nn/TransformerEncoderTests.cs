@@ -1,4 +1,6 @@
+using System.Text.Json;
 using LabelFree.Core.Errors;
+using LabelFree.Core.IO;
 using LabelFree.Learning.Nn;
 using LabelFree.TestKit;
 using TorchSharp;
@@ -186,6 +188,13 @@ public class TransformerEncoderTests
         var small = TransformerConfig.Small(4101, paddingId: 0);
         Assert.Equal((4, 128, 4, 512), (small.Layers, small.Hidden, small.Heads, small.Intermediate));
         Assert.Equal(small, small with { ExtraEmbeddings = [] });
+        var behrt = small with { ExtraEmbeddings = [new ExtraEmbedding("age", 120), new ExtraEmbedding("segment", 2)] };
+        foreach (var config in new[] { dnabert, nt, behrt })
+        {
+            var json = Json.Serialize(config);
+            Assert.DoesNotContain("head_size", json);
+            Assert.Equal(config, JsonSerializer.Deserialize<TransformerConfig>(json, Json.Options));
+        }
     }
 
     [Fact]

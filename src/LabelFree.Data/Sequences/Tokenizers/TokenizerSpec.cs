@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using LabelFree.Core.Errors;
 using LabelFree.Core.IO;
 
@@ -25,6 +26,7 @@ public sealed record TokenizerSpec
 
     public bool? AppendEnd { get; init; }
 
+    [JsonIgnore]
     public bool AppendsEnd => AppendEnd ?? Kind == TokenizerKind.DnabertKmer;
 
     public static TokenizerSpec Dnabert(int k) => new TokenizerSpec { Kind = TokenizerKind.DnabertKmer, K = k }.Validate();

@@ -69,6 +69,7 @@ public class NucleotideTransformerTokenizerTests
         var json = File.ReadAllText(folder["tokenizer.json"]);
         Assert.Contains("\"kind\": \"nucleotide_transformer\"", json);
         Assert.Contains("\"append_end\": true", json);
+        Assert.DoesNotContain("appends_end", json);
         Assert.Equal(NucleotideTransformerTokenizer.Eos, (TokenizerSpec.NucleotideTransformer() with { AppendEnd = true }).Create().Tokenize("A").Ids[^1]);
 
         File.WriteAllText(folder["bad.json"], "{\"kind\": \"dnabert_kmer\", \"k\": 9}");
