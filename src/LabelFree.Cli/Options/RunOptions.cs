@@ -11,20 +11,25 @@ namespace LabelFree.Cli.Options;
 /// </summary>
 public sealed class RunOptions
 {
-    public RunOptions(string outDescription = "Output folder", string? defaultOut = null, bool seed = true, bool compute = true)
+    /// <param name="outDescription">What --out names; null for a command that writes nothing.</param>
+    /// <param name="defaultOut">--out when not given; null makes it required.</param>
+    public RunOptions(string? outDescription = "Output folder", string? defaultOut = null, bool seed = true, bool device = true, bool threads = true)
     {
-        Out = new Option<string>("--out") { Description = outDescription, Required = defaultOut is null };
-        if (defaultOut is not null) Out.DefaultValueFactory = _ => defaultOut;
-        Out.Validators.Add(result =>
+        if (outDescription is not null)
         {
-            if (result.Tokens.Count == 1 && OutputProblem(result.Tokens[0].Value) is { } problem) result.AddError($"--out: {problem}");
-        });
+            Out = new Option<string>("--out") { Description = outDescription, Required = defaultOut is null };
+            if (defaultOut is not null) Out.DefaultValueFactory = _ => defaultOut;
+            Out.Validators.Add(result =>
+            {
+                if (result.Tokens.Count == 1 && OutputProblem(result.Tokens[0].Value) is { } problem) result.AddError($"--out: {problem}");
+            });
+        }
         Seed = seed ? SeedOption() : null;
-        Device = compute ? DeviceOption() : null;
-        Threads = compute ? new Option<int?>("--threads") { Description = "CPU threads for tensor work (default: one per physical core)" }.Positive() : null;
+        Device = device ? DeviceOption() : null;
+        Threads = threads ? new Option<int?>("--threads") { Description = "CPU threads for tensor work (default: one per physical core)" }.Positive() : null;
     }
 
-    public Option<string> Out { get; }
+    public Option<string>? Out { get; }
 
     public Option<long>? Seed { get; }
 
@@ -38,7 +43,7 @@ public sealed class RunOptions
         foreach (var option in new Option?[] { Out, Seed, Device, Threads }.OfType<Option>()) command.Options.Add(option);
     }
 
-    public RunSettings Read(ParseResult result) => new(result.GetValue(Out)!, Seed is null ? 0 : result.GetValue(Seed),
+    public RunSettings Read(ParseResult result) => new(Out is null ? "" : result.GetValue(Out)!, Seed is null ? 0 : result.GetValue(Seed),
         Device is null ? ComputeDevice.Cpu : result.GetValue(Device), Threads is null ? null : result.GetValue(Threads));
 
     /// <summary>
@@ -76,6 +81,10 @@ public sealed class RunOptions
         }
         return null;
     }
+
+    /// <summary>--model: a trained model's folder (RUN/model).</summary>
+    public static Option<string> ModelOption(string writtenBy = "", bool required = true) =>
+        new("--model") { Description = $"Model folder{(writtenBy.Length > 0 ? $" written by {writtenBy}" : "")} (RUN/model)", Required = required };
 
     /// <summary>--seed, for the commands that take it without an output folder.</summary>
     public static Option<long> SeedOption() => new("--seed") { Description = "Random seed (data order, initial weights, augmentation)", DefaultValueFactory = _ => 0 };

@@ -10,7 +10,7 @@ public static class AnomalyDetectCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Model folder (RUN/model)", Required = true };
+        var model = RunOptions.ModelOption();
         var input = new Option<string>("--input") { Description = "Scan to examine (NIfTI)", Required = true };
         var mask = new Option<string?>("--mask") { Description = "Its brain mask (default: its non-zero voxels)" }.Sets(BrainMask.BrainMaskSetting);
         var run = new RunOptions(seed: false);

@@ -11,7 +11,7 @@ public static class AnomalyEvalCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Model folder (RUN/model)", Required = true };
+        var model = RunOptions.ModelOption();
         var data = new Option<string[]>("--data") { Description = "Scans: NIfTI files or folders", Required = true, AllowMultipleArgumentsPerToken = true };
         var masks = new Option<string[]>("--masks") { Description = "Lesion masks, one per scan (a folder pairs by file name)", AllowMultipleArgumentsPerToken = true }
             .Sets("lesion_masks");

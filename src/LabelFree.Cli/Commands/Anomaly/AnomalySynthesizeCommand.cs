@@ -19,7 +19,7 @@ public static class AnomalySynthesizeCommand
             .Sets(BrainMask.BrainMaskSetting);
         var copies = new Option<int>("--copies") { Description = "Deformed copies per scan", DefaultValueFactory = _ => 4 }.Positive();
         var lesions = new Option<bool>("--lesions") { Description = "Also add synthetic lesions and write their masks" };
-        var run = new RunOptions(compute: false);
+        var run = new RunOptions(device: false, threads: false);
         var command = new Command("synthesize", "Write seeded deformed copies of healthy scans (optionally with synthetic lesions) and their masks") { data, masks, copies, lesions };
         run.AddTo(command);
         command.SetAction(r =>

@@ -9,7 +9,7 @@ public static class CellsEmbedCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Model folder (RUN/model)", Required = true };
+        var model = RunOptions.ModelOption();
         var input = new Option<string>("--input") { Description = "Counts with the model's genes: 10x folder, 10x .h5(.gz) or .h5ad", Required = true };
         var batchKey = new Option<string?>("--batch-key") { Description = "obs column of the batches (default: the one the model was trained with)" };
         var layer = CellsOptions.Layer();

@@ -10,7 +10,7 @@ public static class CellsEvalCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Model folder (RUN/model)", Required = true };
+        var model = RunOptions.ModelOption();
         var input = new Option<string>("--input") { Description = "Counts with known labels: an .h5ad (or 10x data with the columns added)", Required = true };
         var batchKey = new Option<string>("--batch-key") { Description = "obs column of the batches", Required = true };
         var labelsKey = new Option<string>("--labels-key") { Description = "obs column of the known cell types", Required = true };

@@ -12,10 +12,9 @@ public static class DoctorCommand
 {
     public static Command Create()
     {
-        var run = new RunOptions(defaultOut: ".", seed: false);
+        var run = new RunOptions(outDescription: null, seed: false);
         var command = new Command("doctor", "Show versions, threads, native libraries and CUDA status");
-        command.Options.Add(run.Device!);
-        command.Options.Add(run.Threads!);
+        run.AddTo(command);
         command.SetAction(result =>
         {
             var settings = run.Read(result);

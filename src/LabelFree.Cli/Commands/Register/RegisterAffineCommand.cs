@@ -10,10 +10,9 @@ public static class RegisterAffineCommand
     public static Command Create()
     {
         var (fixedScan, moving, fixedMask, movingMask) = (RegisterOptions.Fixed(), RegisterOptions.Moving(), RegisterOptions.FixedMask(), RegisterOptions.MovingMask());
-        var run = new RunOptions(seed: false);
+        var run = new RunOptions(seed: false, device: false);  // the affine runs on the CPU
         var command = new Command("affine", "Affine registration (global NCC, multi-resolution) of two brain scans") { fixedScan, moving, fixedMask, movingMask };
         run.AddTo(command);
-        command.Options.Remove(run.Device!);  // the affine runs on the CPU
         command.SetAction(r =>
         {
             var settings = run.Read(r);

@@ -13,7 +13,7 @@ public static class RegisterApplyCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Model folder written by register train (RUN/model)", Required = true };
+        var model = RunOptions.ModelOption("register train");
         var (fixedScan, moving, fixedMask, movingMask) = (RegisterOptions.Fixed(), RegisterOptions.Moving(), RegisterOptions.FixedMask(), RegisterOptions.MovingMask());
         var labels = new Option<string>("--moving-labels") { Description = "Moving label map, warped with the same transform (nearest neighbour)" };
         var affine = new Option<string>("--affine") { Description = "affine.json from register affine, composed instead of fitting one" };

@@ -11,7 +11,7 @@ public static class RegisterEvalCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Model folder written by register train (RUN/model)" };
+        var model = RunOptions.ModelOption("register train", required: false);
         var affineOnly = new Option<bool>("--affine-only") { Description = "Score the affine registration alone (the baseline)" };
         var pairs = new Option<string>("--pairs") { Description = "Tab-separated pairs file: fixed, moving, fixed_labels, moving_labels[, fixed_mask, moving_mask, affine]", Required = true };
         var refine = RegisterOptions.Refine();

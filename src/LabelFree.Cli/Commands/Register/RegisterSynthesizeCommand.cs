@@ -16,7 +16,7 @@ public static class RegisterSynthesizeCommand
             .Sets(BrainMask.BrainMaskSetting);
         var labels = new Option<string[]>("--labels") { Description = "Their label maps, in order, on the scans' grids", Required = true, AllowMultipleArgumentsPerToken = true };
         var pairs = new Option<int>("--pairs") { Description = "Pairs per scan", DefaultValueFactory = _ => 3 }.Positive();
-        var run = new RunOptions(compute: false);
+        var run = new RunOptions(device: false, threads: false);
         var command = new Command("synthesize", "Write held-out registration pairs (seeded deformations of real brains, labels warped alike) and pairs.tsv")
         {
             data, masks, labels, pairs,
