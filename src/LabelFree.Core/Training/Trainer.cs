@@ -103,7 +103,7 @@ public sealed class Trainer<TBatch>
         var checkpointEvery = _options.CheckpointEverySteps ?? stepsPerEpoch;
         var store = _runFolder is null ? null : new CheckpointStore(_runFolder, _options.KeepCheckpoints);
 
-        var state = new TrainerState(0, _options.Seed, _options.BatchSize, null, null, 0, "");
+        var state = new TrainerState(0, _options.Seed, _options.BatchSize, null, null, 0, "", AccumulationSteps: _options.AccumulationSteps);
         long? resumedFrom = null;
         if (resume)
         {
@@ -118,8 +118,9 @@ public sealed class Trainer<TBatch>
                 {
                     foreach (var tensor in extra.Values) tensor.Dispose();
                 }
-                if (state.Seed != _options.Seed || state.BatchSize != _options.BatchSize)
-                    throw new UserInputException($"{checkpoint}: resuming needs the same seed and batch size as the run it continues (seed {state.Seed}, batch size {state.BatchSize})");
+                if (state.Seed != _options.Seed || state.BatchSize != _options.BatchSize || state.AccumulationSteps != _options.AccumulationSteps)
+                    throw new UserInputException($"{checkpoint}: resuming needs the same seed, batch size and accumulation as the run it continues " +
+                                                 $"(seed {state.Seed}, batch size {state.BatchSize}, accumulation steps {state.AccumulationSteps})");
                 random.set_rng_state(DecodeRng(state.TorchRngState));
                 resumedFrom = state.Step;
                 _progress.Info($"resumed from {checkpoint} (step {state.Step})");

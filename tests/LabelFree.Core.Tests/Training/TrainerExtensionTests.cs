@@ -10,12 +10,14 @@ namespace LabelFree.Core.Tests.Training;
 /// <summary>The Trainer's extension points: hooks, extra checkpoint state, schedules, parameter groups, optimizers, accumulation, streams.</summary>
 public class TrainerExtensionTests
 {
-    [Fact]
-    public void An_ema_teacher_method_killed_and_resumed_ends_bit_exact_with_its_extra_state()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]  // gradient accumulation: two micro-batches of 8 per step
+    public void An_ema_teacher_method_killed_and_resumed_ends_bit_exact_with_its_extra_state(int accumulation)
     {
         _ = TestTorch.Cpu;
         using var folder = new TempFolder();
-        var options = EmaTeacherToy.Options(seed: 11);
+        var options = EmaTeacherToy.Options(seed: 11) with { BatchSize = 16 / accumulation, AccumulationSteps = accumulation };
 
         float[] full;
         using (var data = new ToyRegression.Data(64, seed: 6))
@@ -36,7 +38,7 @@ public class TrainerExtensionTests
         {
             var loads = 0;
             using var kill = new CancellationTokenSource();
-            data.OnLoad = _ => { if (++loads == 13) kill.Cancel(); };
+            data.OnLoad = _ => { if (++loads == 13 * accumulation) kill.Cancel(); };  // during step 13
             Assert.Throws<OperationCanceledException>(() => new Trainer<(Tensor, Tensor)>(toy, options, folder["killed"]).Fit(data, validation, cancel: kill.Token));
         }
         Assert.True(File.Exists(Path.Combine(folder["killed"], "checkpoints", "step-00000010", "extra.safetensors")));
@@ -48,6 +50,9 @@ public class TrainerExtensionTests
             var resumed = new Trainer<(Tensor, Tensor)>(toy, options, folder["killed"]).Fit(data, validation, resume: true);
             Assert.Equal(10, resumed.ResumedFromStep);
             Assert.Equal(full, toy.Snapshot());
+            var other = Assert.Throws<UserInputException>(() => new Trainer<(Tensor, Tensor)>(toy, options with { AccumulationSteps = 3 }, folder["killed"])
+                .Fit(data, validation, resume: true));
+            Assert.Contains("accumulation", other.Message);
         }
 
         var fullLines = MetricsLog.Read(Path.Combine(folder["full"], MetricsLog.FileName));
