@@ -15,9 +15,8 @@ patients=data/ehr/nafld_patients.csv.gz
 peer_env=(env LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp)
 
 "${peer_env[@]}" /usr/bin/python3 -c "import torch; print('peer:', 'PyTorch', torch.__version__); print([l.strip() for l in torch.__config__.show().splitlines() if 'BLAS' in l or 'OpenMP' in l or 'MKL' in l])" >&2
-ldd "$(/usr/bin/python3 -c 'import torch,os;print(os.path.join(os.path.dirname(torch.__file__),"lib","libtorch_cpu.so"))')" 2>/dev/null \
-  | LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp grep -i blas >&2 || true
-"${peer_env[@]}" /usr/bin/python3 -c "import ctypes.util; print('peer BLAS library:', ctypes.util.find_library('blas'))" >&2
+"${peer_env[@]}" ldd "$(/usr/bin/python3 -c 'import torch,os;print(os.path.join(os.path.dirname(torch.__file__),"lib","libtorch_cpu.so"))')" 2>/dev/null \
+  | grep -i blas | sed 's/^/peer links: /' >&2 || true
 
 ./labelfree ehr pretrain --events "$events" --patients "$patients" --out "$work/run" --steps "$steps" --threads "$threads" >/dev/null 2>"$work/train.err"
 lf=$(/usr/bin/python3 -c "

@@ -78,7 +78,7 @@ public static class BehrtEmbedding
         }).ToList();
 
         var ids = patients.Select(p => cohort.Patients[p.Patient].Id).ToList();
-        Cells.CellOutputs.WriteMatrix(Path.Combine(run.Out, "embeddings.tsv"), ids, embedding, "e");
+        Cells.CellOutputs.WriteMatrix(Path.Combine(run.Out, "embeddings.tsv"), ids, embedding, "e", idColumn: "patient");
         var table = new StringBuilder("patient\tkmeans\tleiden\tumap1\tumap2\tdays\tevent\n");
         for (var i = 0; i < patients.Count; i++)
             table.Append(CultureInfo.InvariantCulture, $"{ids[i]}\t{clusters.KMeans[i]}\t{clusters.Leiden[i]}\t{clusters.Umap![i, 0]:G6}\t{clusters.Umap[i, 1]:G6}\t{time[i]}\t{(events[i] ? 1 : 0)}\n");

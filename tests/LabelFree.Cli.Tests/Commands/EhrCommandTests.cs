@@ -46,6 +46,11 @@ public class EhrCommandTests
         foreach (var file in new[] { "config.json", "metrics.jsonl", "summary.json", "model/config.json", "model/model.safetensors", "figures/loss.png" })
             Assert.True(File.Exists(Path.Combine(folder["pre"], file)), file);
         var model = Path.Combine(folder["pre"], "model");
+        var weights = File.ReadAllBytes(Path.Combine(model, "model.safetensors"));
+        var resumed = LabelFreeProcess.Run(["ehr", "pretrain", .. cohort, "--out", folder["pre"], "--steps", "30", "--resume"]);
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+        Assert.Contains("resumed from", resumed.Error);
+        Assert.Equal(weights, File.ReadAllBytes(Path.Combine(model, "model.safetensors")));
 
         string[] task = ["ehr", "finetune", "--model", model, .. cohort, "--task", "outcome"];
         string[] outcome = [.. task, "--outcome", SyntheticCohort.Outcome, "--horizon-days", "1095", "--landmark", SyntheticCohort.Landmark, "--epochs", "3", "--bootstrap", "100"];
@@ -80,6 +85,7 @@ public class EhrCommandTests
         Assert.Contains("log-rank chi2", embed.Output);
         foreach (var file in new[] { "embeddings.tsv", "clusters.tsv", "subtype_codes.tsv", "survival.json", "figures/umap_kmeans.png", "figures/umap_leiden.png", "figures/survival_kmeans.png" })
             Assert.True(File.Exists(Path.Combine(folder["embed"], file)), file);
+        Assert.StartsWith("patient\te1\t", File.ReadLines(Path.Combine(folder["embed"], "embeddings.tsv")).First());
 
         foreach (var (args, expected) in new (string[], string)[]
                  {
