@@ -53,8 +53,10 @@ public static class BehrtPretraining
                       $"({split[SplitPart.Test].Length:N0} test patients held out)");
 
         using var model = Behrt.Create(config, run.Seed, device);
-        var all = (Func<int, int>)(_ => int.MaxValue);
-        var result = model.Fit(model.Sentences(cohort, split[SplitPart.Train], all), model.Sentences(cohort, split[SplitPart.Validation], all),
+        // Whole histories of patients with at least one event ([CLS] and sex alone hold nothing to predict).
+        IReadOnlyList<BehrtSequence> Sentences(SplitPart part) =>
+            model.Sentences(cohort, split[part].Where(p => cohort.EventsOf(p).Length > 0).ToList(), _ => int.MaxValue);
+        var result = model.Fit(Sentences(SplitPart.Train), Sentences(SplitPart.Validation),
             new TrainingRun(training, run.Out, progress, resume));
         var modelFolder = Path.Combine(run.Out, "model");
         model.Save(modelFolder, run.Seed, result.Steps);
