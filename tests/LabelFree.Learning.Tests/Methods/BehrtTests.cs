@@ -108,6 +108,16 @@ public class BehrtTests
         Assert.Equal([40L, 1], batch.Targets!.shape);
     }
 
+    [Fact]
+    public void A_batch_with_no_masked_token_has_a_zero_loss_not_nan()
+    {
+        var (sentences, _) = BehrtToy.Sentences(2, seed: 6);
+        using var model = Behrt.Create(BehrtToy.Config, 1, TestTorch.Cpu);
+        var batch = new BehrtBatches(sentences, TestTorch.Cpu).Load([0, 1], new Rng(1));
+        var unmasked = batch with { MaskedLabels = TorchSharp.torch.full_like(batch.Tokens, -100) };
+        Assert.Equal(0f, model.Loss(unmasked, new TrainingStep(0, 0, 1, 1, TrainingPhase.Train, null)).Total.item<float>());
+    }
+
     private const string Query = "_encoder._blocks.0._attention._query.weight";
 
     [Fact]

@@ -37,7 +37,8 @@ public sealed class Behrt : MethodModel<Behrt, BehrtConfig, BehrtNet, BehrtBatch
     {
         var hidden = BehrtEncoding.Hidden(Net.Encoder, batch);                                     // (B, T, H)
         var (chosen, labels) = MaskedLanguageModelLoss.Predicted(hidden, batch.MaskedLabels!);      // (N, H), (N)
-        var loss = MaskedLanguageModelLoss.CrossEntropy(Net.Head.call(chosen), labels);
+        // A batch of a few short sentences may have no token chosen: its loss is zero (not the NaN of an empty mean).
+        var loss = labels.shape[0] == 0 ? hidden.sum() * 0 : MaskedLanguageModelLoss.CrossEntropy(Net.Head.call(chosen), labels);
         return new LossOutput(loss, new Dictionary<string, Tensor>());
     }
 
