@@ -3,6 +3,7 @@ using LabelFree.Cli.Commands.Anomaly;
 using LabelFree.Cli.Commands.Cells;
 using LabelFree.Cli.Commands.Demo;
 using LabelFree.Cli.Commands.Doctor;
+using LabelFree.Cli.Commands.Ehr;
 using LabelFree.Cli.Commands.Gwas;
 using LabelFree.Cli.Commands.Loci;
 using LabelFree.Cli.Commands.Register;
@@ -33,6 +34,7 @@ public static class CommandLine
         LociCommand.Create(),
         RegisterCommand.Create(),
         CellsCommand.Create(),
+        EhrCommand.Create(),
     };
 
     public static int Run(RootCommand root, string[] args, TextWriter? error = null)

@@ -54,14 +54,14 @@ public static class CellOutputs
         return new CellEmbeddingSummary(data.Cells, data.Genes, model.Config.Batches, clusters.Leiden.Max() + 1, clusters.KMeans.Max() + 1, h5ad);
     }
 
-    /// <summary>Writes a (rows, columns) matrix as TSV with a cell column and columns prefix1..prefixN.</summary>
-    public static void WriteMatrix(string path, IReadOnlyList<string> cells, float[,] values, string prefix)
+    /// <summary>Writes a (rows, columns) matrix as TSV with an id column (<paramref name="idColumn"/>) and columns prefix1..prefixN.</summary>
+    public static void WriteMatrix(string path, IReadOnlyList<string> cells, float[,] values, string prefix, string idColumn = "cell")
     {
         var columns = values.GetLength(1);
         using var pending = AtomicFile.Open(path);
         using (var writer = new StreamWriter(pending.Stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true))
         {
-            writer.Write("cell");
+            writer.Write(idColumn);
             for (var j = 0; j < columns; j++) writer.Write($"\t{prefix}{j + 1}");
             writer.Write('\n');
             for (var i = 0; i < cells.Count; i++)

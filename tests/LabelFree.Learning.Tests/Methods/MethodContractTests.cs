@@ -4,6 +4,7 @@ using LabelFree.Data.Imaging;
 using LabelFree.Data.SingleCell;
 using LabelFree.Data.SingleCell.Simulation;
 using LabelFree.Learning.Methods;
+using LabelFree.Learning.Methods.Behrt;
 using LabelFree.Learning.Methods.ConvAutoencoder;
 using LabelFree.Learning.Methods.Deformable;
 using LabelFree.Learning.Methods.Micdir;
@@ -36,6 +37,8 @@ public class MethodContractTests
     private static readonly List<float[]> Slices = Blobs(8);
     private static readonly CellData Cells = CountSimulator.Simulate(new SimulationOptions { Cells = 64, Genes = 20, CellTypes = 2, Batches = 2 }, seed: 4);
     private static readonly int[] CellBatchCodes = CellData.Encode(Cells.Obs["batch"]).Codes;
+
+    private static readonly (List<BehrtSequence> Sentences, List<float[]> Targets) Patients = BehrtToy.Sentences(16, seed: 5);
 
     private static TrainingRun Steps(int steps) => new(new TrainerOptions { Seed = 1, MaxSteps = steps, BatchSize = 4, LearningRate = 1e-3 });
 
@@ -70,6 +73,16 @@ public class MethodContractTests
             (m, steps) => ((IDeformableModel)m).Fit(new ShiftedDiscs(), null, Steps(steps)),
             folder => DeformableMethods.Load(folder, TestTorch.Cpu),
             m => ((IDeformableModel)m).PredictFlow(ShiftedDiscs.Fixed, ShiftedDiscs.Moving)),
+        new MethodCase(Behrt.MethodName,
+            seed => Behrt.Create(BehrtToy.Config, seed, TestTorch.Cpu),
+            (m, steps) => ((Behrt)m).Fit(Patients.Sentences, Patients.Sentences[..4], Steps(steps)),
+            folder => Behrt.Load(folder, TestTorch.Cpu),
+            m => Flatten(((Behrt)m).Embed(Patients.Sentences))),
+        new MethodCase(BehrtPredictor.MethodName,
+            seed => BehrtPredictor.Create(new BehrtPredictorConfig { Encoder = BehrtToy.Config, Labels = ["has c0"] }, seed, TestTorch.Cpu),
+            (m, steps) => ((BehrtPredictor)m).Fit(Patients.Sentences, Patients.Targets, Patients.Sentences[..4], Patients.Targets[..4], Steps(steps)),
+            folder => BehrtPredictor.Load(folder, TestTorch.Cpu),
+            m => Flatten(((BehrtPredictor)m).Predict(Patients.Sentences))),
     ];
 
     [Theory]

@@ -15,9 +15,10 @@ public static class DemoCommand
     public const string Gwas = "gwas";
     public const string Registration = "registration";
     public const string Cells = "cells";
+    public const string Ehr = "ehr";
 
     /// <summary>The demo's pipelines, in the order they run.</summary>
-    public static readonly string[] Pipelines = [BrainAutoencoder, Anomaly, Gwas, Registration, Cells];
+    public static readonly string[] Pipelines = [BrainAutoencoder, Anomaly, Gwas, Registration, Cells, Ehr];
 
     public static Command Create()
     {
@@ -74,6 +75,12 @@ public static class DemoCommand
             var (scvi, pca) = (cells.Simulated.Scvi, cells.Simulated.BaselinePca);
             output.WriteLine($"single cells (scVI): PBMC {cells.PbmcClusters} and Visium {cells.VisiumClusters} Leiden clusters; simulated 2 batches: " +
                              $"ARI {scvi.AriLeiden:F3} (PCA {pca.AriLeiden:F3}), batch mixing {scvi.BatchEntropy:F3} (PCA {pca.BatchEntropy:F3})");
+        }
+        if (settings.Runs(Ehr))
+        {
+            var ehr = EhrPipeline.Run(settings, report, progress);
+            var models = string.Join(", ", ehr.Prediction.Models.Select(m => FormattableString.Invariant($"{m.Model} {m.Auroc.Value:F3} [{m.Auroc.Lower:F3}, {m.Auroc.Upper:F3}]")));
+            output.WriteLine(FormattableString.Invariant($"health records (BEHRT): {ehr.Prediction.Patients.Test} held-out NAFLD patients, heart failure or death in 5 years, AUROC {models}; {ehr.Subtypes.Subtypes.Count} subtypes, log-rank P {ehr.Subtypes.KmeansLogRank.P:G3}"));
         }
 
         var reportPath = Path.Combine(settings.Out, "report.html");
