@@ -27,7 +27,7 @@ public static class DemoCommand
         var resume = new Option<bool>("--resume") { Description = "Continue a killed demo run in --out from its last checkpoint" };
         var steps = new Option<long?>("--steps") { Description = "Override the number of training steps" }.Positive().Sets("max_steps");
         var only = new Option<string[]>("--only") { Description = $"Run only these pipelines ({string.Join(", ", Pipelines)})", AllowMultipleArgumentsPerToken = true };
-        only.AcceptOnlyFromAmong(Pipelines);
+        only.OneOf(Pipelines);
 
         var command = new Command("demo", "Run every LabelFree pipeline on the bundled real data and write report.html") { quick, resume, steps, only };
         run.AddTo(command);
