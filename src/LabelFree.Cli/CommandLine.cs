@@ -2,6 +2,7 @@ using System.CommandLine;
 using LabelFree.Cli.Commands.Anomaly;
 using LabelFree.Cli.Commands.Cells;
 using LabelFree.Cli.Commands.Demo;
+using LabelFree.Cli.Commands.Dna;
 using LabelFree.Cli.Commands.Doctor;
 using LabelFree.Cli.Commands.Gwas;
 using LabelFree.Cli.Commands.Loci;
@@ -33,6 +34,7 @@ public static class CommandLine
         LociCommand.Create(),
         RegisterCommand.Create(),
         CellsCommand.Create(),
+        DnaCommand.Create(),
     };
 
     public static int Run(RootCommand root, string[] args, TextWriter? error = null)
