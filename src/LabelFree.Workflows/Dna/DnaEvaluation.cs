@@ -99,13 +99,6 @@ public sealed record DnaEvaluationTables(DnaInput TrainTable, DnaInput? TestTabl
             for (var c = 0; c < target.GetLength(1); c++) target[split.Test[r], c] = testProbabilities[r, c];
     }
 
-    public static double[,] Place(double[,] target, DnaSplit split, float[,] testProbabilities)
-    {
-        for (var r = 0; r < split.Test.Length; r++)
-            for (var c = 0; c < target.GetLength(1); c++) target[split.Test[r], c] = testProbabilities[r, c];
-        return target;
-    }
-
     private static double[,] Rows(double[,] values, int[] rows)
     {
         var result = new double[rows.Length, values.GetLength(1)];

@@ -44,10 +44,7 @@ public static class DnaPrediction
         ClassificationScores? scores = null;
         if (truth is not null)
         {
-            var asDouble = new double[probabilities.GetLength(0), classes.Length];
-            for (var i = 0; i < asDouble.GetLength(0); i++)
-                for (var c = 0; c < classes.Length; c++) asDouble[i, c] = probabilities[i, c];
-            scores = ClassificationMetrics.Score(asDouble, truth);
+            scores = ClassificationMetrics.Score(probabilities, truth);
             Json.Write(Path.Combine(run.Out, "metrics.json"), scores);
         }
         var summary = new DnaPredictSummary(input.Records.Count, classes, scores);

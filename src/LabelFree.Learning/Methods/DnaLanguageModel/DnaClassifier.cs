@@ -1,20 +1,16 @@
 using LabelFree.Core.Errors;
 using LabelFree.Core.Models;
 using LabelFree.Core.Training;
-using LabelFree.Data.Sequences.Tokenizers;
 using LabelFree.Learning.Nn;
 using static TorchSharp.torch;
 
 namespace LabelFree.Learning.Methods.DnaLanguageModel;
 
-/// <summary>A sequence classifier fine-tuned from a DNA language model (<see cref="DnaClassifierConfig"/>). Uses: <see cref="Predict"/>, <see cref="Embed"/>, <see cref="BaseAttention"/>.</summary>
-public sealed class DnaClassifier : MethodModel<DnaClassifier, DnaClassifierConfig, DnaClassifierNet, LabelledDnaBatch>,
-    IMethodDefinition<DnaClassifier, DnaClassifierConfig, DnaClassifierNet>, IDnaEncoderModel
+/// <summary>A sequence classifier fine-tuned from a DNA language model (<see cref="DnaClassifierConfig"/>). Uses: <see cref="Predict"/>, <see cref="IDnaEncoderModel.Embed"/>, <see cref="IDnaEncoderModel.BaseAttention"/>.</summary>
+public sealed class DnaClassifier : DnaEncoderModel<DnaClassifier, DnaClassifierConfig, DnaClassifierNet, LabelledDnaBatch>,
+    IMethodDefinition<DnaClassifier, DnaClassifierConfig, DnaClassifierNet>
 {
-    private DnaClassifier(DnaClassifierConfig config, DnaClassifierNet net, Device device) : base(config, net, device)
-    {
-        Tokenizer = config.Tokenizer.Create();
-    }
+    private DnaClassifier(DnaClassifierConfig config, DnaClassifierNet net, Device device) : base(config, net, device, config.Tokenizer) { }
 
     public static string MethodName => "dna_classifier";
 
@@ -23,11 +19,7 @@ public sealed class DnaClassifier : MethodModel<DnaClassifier, DnaClassifierConf
     static DnaClassifier IMethodDefinition<DnaClassifier, DnaClassifierConfig, DnaClassifierNet>.Wrap(DnaClassifierConfig config, DnaClassifierNet net, Device device) =>
         new(config, net, device);
 
-    public ISequenceTokenizer Tokenizer { get; }
-
-    public int MaxTokens => Config.Encoder.MaxPositions;
-
-    public TransformerEncoder Encoder => Net.Encoder;
+    public override TransformerEncoder Encoder => Net.Encoder;
 
     /// <summary>A classifier over <paramref name="classes"/> whose encoder starts as <paramref name="pretrained"/>'s; the head's weights are drawn after seeding with <paramref name="seed"/>.</summary>
     public static DnaClassifier FromPretrained(IDnaEncoderModel pretrained, IReadOnlyList<string> classes, long seed, Device device)
@@ -91,22 +83,17 @@ public sealed class DnaClassifier : MethodModel<DnaClassifier, DnaClassifierConf
     }
 
     /// <summary>Class probabilities (sequences, classes), in the order of <see cref="DnaClassifierConfig.Classes"/>.</summary>
-    public float[,] Predict(IReadOnlyList<ReadOnlyMemory<byte>> sequences)
+    public double[,] Predict(IReadOnlyList<ReadOnlyMemory<byte>> sequences)
     {
-        var probabilities = new float[sequences.Count, Config.Classes.Length];
+        var probabilities = new double[sequences.Count, Config.Classes.Length];
         DnaEncoderInference.ForEachBatch(Net, sequences, (first, batch) =>
         {
             var (ids, attention) = DnaTokens.Encode(Tokenizer, batch, MaxTokens, Device);
-            DnaEncoderInference.Copy(nn.functional.softmax(Net.Logits(ids, attention), -1).cpu(), probabilities, first);   // (B, C)
+            var values = nn.functional.softmax(Net.Logits(ids, attention), -1).to(ScalarType.Float64).cpu().contiguous().data<double>().ToArray();   // (B, C)
+            Buffer.BlockCopy(values, 0, probabilities, first * Config.Classes.Length * sizeof(double), values.Length * sizeof(double));
         });
         return probabilities;
     }
-
-    public SequenceEmbeddings Embed(IReadOnlyList<ReadOnlyMemory<byte>> sequences) =>
-        DnaEncoderInference.Embed(Net.Encoder, Tokenizer, MaxTokens, Device, sequences);
-
-    public float[][] BaseAttention(IReadOnlyList<ReadOnlyMemory<byte>> sequences) =>
-        DnaEncoderInference.BaseAttention(Net.Encoder, Tokenizer, MaxTokens, Device, sequences);
 
     private void RequireClasses(IReadOnlyList<ReadOnlyMemory<byte>> sequences, IReadOnlyList<int> classes)
     {

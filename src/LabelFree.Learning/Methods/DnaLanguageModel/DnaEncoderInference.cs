@@ -16,10 +16,10 @@ public interface IDnaEncoderModel : IMethodModel
     /// <summary>Tokens per sequence the encoder takes; longer sequences are cut at the end.</summary>
     int MaxTokens { get; }
 
-    TransformerEncoder Encoder { get; }
-
     /// <summary>The most bases of A, C, G, T a sequence can have and still fit <see cref="MaxTokens"/>.</summary>
-    int MaxWindowBases => DnaLanguageModelConfig.WindowBases(Tokenizer.Spec, MaxTokens);
+    int MaxWindowBases { get; }
+
+    TransformerEncoder Encoder { get; }
 
     SequenceEmbeddings Embed(IReadOnlyList<ReadOnlyMemory<byte>> sequences);
 
@@ -29,6 +29,30 @@ public interface IDnaEncoderModel : IMethodModel
     /// for overlapping k-mers), and each sequence's scores are scaled to unit L2 norm. Bases beyond the model's tokens get 0.
     /// </summary>
     float[][] BaseAttention(IReadOnlyList<ReadOnlyMemory<byte>> sequences);
+}
+
+/// <summary>The shell both DNA models share on top of <see cref="MethodModel{TSelf, TConfig, TNet, TBatch}"/>: the tokenizer rebuilt from its spec, and the encoder's verbs.</summary>
+public abstract class DnaEncoderModel<TSelf, TConfig, TNet, TBatch> : MethodModel<TSelf, TConfig, TNet, TBatch>, IDnaEncoderModel
+    where TSelf : MethodModel<TSelf, TConfig, TNet, TBatch>, IMethodDefinition<TSelf, TConfig, TNet>
+    where TConfig : IMethodConfig<TConfig>
+    where TNet : nn.Module
+{
+    protected DnaEncoderModel(TConfig config, TNet network, Device device, TokenizerSpec tokenizer) : base(config, network, device)
+    {
+        Tokenizer = tokenizer.Create();
+    }
+
+    public ISequenceTokenizer Tokenizer { get; }
+
+    public abstract TransformerEncoder Encoder { get; }
+
+    public int MaxTokens => Encoder.Config.MaxPositions;
+
+    public int MaxWindowBases => DnaLanguageModelConfig.WindowBases(Tokenizer.Spec, MaxTokens);
+
+    public SequenceEmbeddings Embed(IReadOnlyList<ReadOnlyMemory<byte>> sequences) => DnaEncoderInference.Embed(Encoder, Tokenizer, MaxTokens, Device, sequences);
+
+    public float[][] BaseAttention(IReadOnlyList<ReadOnlyMemory<byte>> sequences) => DnaEncoderInference.BaseAttention(Encoder, Tokenizer, MaxTokens, Device, sequences);
 }
 
 /// <summary>Batched, gradient-free passes of an encoder over sequences: embeddings and base attention for every DNA model.</summary>
@@ -45,7 +69,7 @@ internal static class DnaEncoderInference
         {
             var (ids, attention) = DnaTokens.Encode(tokenizer, batch, maxTokens, device);
             var states = encoder.call(new TransformerInput(ids, attention)).Hidden;                       // (B, T, H)
-            var body = attention.logical_and(ids.ne(tokenizer.Specials.Cls)).logical_and(ids.ne(tokenizer.Specials.End))
+            var body = ids.ne(tokenizer.Specials.Pad).logical_and(ids.ne(tokenizer.Specials.Cls)).logical_and(ids.ne(tokenizer.Specials.End))
                 .unsqueeze(-1).to(states.dtype);                                                          // (B, T, 1)
             var averaged = (states * body).sum(1) / body.sum(1).clamp_min(1);                             // (B, H)
             Copy(states[TensorIndex.Colon, 0].cpu(), cls, first);

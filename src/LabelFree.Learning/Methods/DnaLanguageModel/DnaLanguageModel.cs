@@ -10,20 +10,17 @@ namespace LabelFree.Learning.Methods.DnaLanguageModel;
 
 /// <summary>
 /// A DNA language model (DNABERT or the Nucleotide Transformer; <see cref="DnaLanguageModelConfig"/> has both and the
-/// deviations) pre-trained by masked language modelling on windows of long records. Uses: <see cref="Embed"/>,
-/// <see cref="BaseAttention"/>, <see cref="ScoreSpans"/> (what the model predicts for hidden bases: held-out bits per
+/// deviations) pre-trained by masked language modelling on windows of long records. Uses: <see cref="IDnaEncoderModel.Embed"/>,
+/// <see cref="IDnaEncoderModel.BaseAttention"/>, <see cref="ScoreSpans"/> (what the model predicts for hidden bases: held-out bits per
 /// nucleotide and variant log-likelihood ratios), and <see cref="DnaClassifier.FromPretrained"/> for fine-tuning.
 /// </summary>
-public sealed class DnaLanguageModel : MethodModel<DnaLanguageModel, DnaLanguageModelConfig, DnaLanguageModelNet, MaskedDnaBatch>,
-    IMethodDefinition<DnaLanguageModel, DnaLanguageModelConfig, DnaLanguageModelNet>, IDnaEncoderModel
+public sealed class DnaLanguageModel : DnaEncoderModel<DnaLanguageModel, DnaLanguageModelConfig, DnaLanguageModelNet, MaskedDnaBatch>,
+    IMethodDefinition<DnaLanguageModel, DnaLanguageModelConfig, DnaLanguageModelNet>
 {
     private IReadOnlyList<ReadOnlyMemory<byte>>? _monitored;
     private HiddenSpan[] _monitoredSpans = [];
 
-    private DnaLanguageModel(DnaLanguageModelConfig config, DnaLanguageModelNet net, Device device) : base(config, net, device)
-    {
-        Tokenizer = config.Tokenizer.Create();
-    }
+    private DnaLanguageModel(DnaLanguageModelConfig config, DnaLanguageModelNet net, Device device) : base(config, net, device, config.Tokenizer) { }
 
     public static string MethodName => "dna_lm";
 
@@ -32,11 +29,7 @@ public sealed class DnaLanguageModel : MethodModel<DnaLanguageModel, DnaLanguage
     static DnaLanguageModel IMethodDefinition<DnaLanguageModel, DnaLanguageModelConfig, DnaLanguageModelNet>.Wrap(DnaLanguageModelConfig config, DnaLanguageModelNet net, Device device) =>
         new(config, net, device);
 
-    public ISequenceTokenizer Tokenizer { get; }
-
-    public int MaxTokens => Config.MaxTokens;
-
-    public TransformerEncoder Encoder => Net.Encoder;
+    public override TransformerEncoder Encoder => Net.Encoder;
 
     /// <summary>
     /// Pre-training as the references run it, scaled to <paramref name="steps"/> steps: AdamW (0.9, 0.98), eps 1e-6,
@@ -104,12 +97,6 @@ public sealed class DnaLanguageModel : MethodModel<DnaLanguageModel, DnaLanguage
         }
     }
 
-    public SequenceEmbeddings Embed(IReadOnlyList<ReadOnlyMemory<byte>> sequences) =>
-        DnaEncoderInference.Embed(Net.Encoder, Tokenizer, MaxTokens, Device, sequences);
-
-    public float[][] BaseAttention(IReadOnlyList<ReadOnlyMemory<byte>> sequences) =>
-        DnaEncoderInference.BaseAttention(Net.Encoder, Tokenizer, MaxTokens, Device, sequences);
-
     /// <summary>
     /// The model's scores for every completion of each hidden span (<see cref="MaskedSpans"/>): each sequence is shown
     /// with the tokens that cover its spans masked ([MASK] throughout), and each span's masked tokens are read at the
@@ -151,7 +138,8 @@ public sealed class DnaLanguageModel : MethodModel<DnaLanguageModel, DnaLanguage
                 Array.Fill(attention, true, i * length, ids[i].Length);
                 foreach (var spanTokens in masked[i]) rows.AddRange(spanTokens.Select(t => (long)(i * length + t)));
             }
-            var input = new TransformerInput(tensor(flat, [batch.Count, length]).to(Device), tensor(attention, [batch.Count, length]).to(Device));
+            var padded = ids.Any(r => r.Length < length);
+            var input = new TransformerInput(tensor(flat, [batch.Count, length]).to(Device), padded ? tensor(attention, [batch.Count, length]).to(Device) : null);
             var hidden = Net.Encoder.call(input).Hidden.reshape(-1, Config.Encoder.Hidden);              // (B*T, H)
             var picked = hidden.index_select(0, tensor(rows.ToArray()).to(Device));                       // (N, H)
             var logp = nn.functional.log_softmax(Net.Logits(picked), -1).cpu();                               // (N, V)

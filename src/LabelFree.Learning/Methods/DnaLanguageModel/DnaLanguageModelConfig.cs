@@ -51,6 +51,14 @@ public enum DnaModelSize
 /// fine-tuned classifier (<see cref="DnaClassifierConfig"/>) adds the pooler.</item>
 /// <item>Masking draws random replacements from ordinary tokens only, and a DNABERT span never covers [UNK]
 /// (<see cref="Objectives.TokenMasking"/>).</item>
+/// <item>Training data: fixed-length windows drawn uniformly over every start position of the training records, each
+/// reverse-complemented with probability 1/2 (<see cref="DnaWindowStream"/>). DNABERT cut the genome into pieces of
+/// 5 to 510 bases and the NT into 6-kb windows; neither augments with the reverse complement.</item>
+/// <item>Optimiser: the references' AdamW (0.9, 0.98), eps 1e-6, weight decay 0.01 without biases and norms, warm-up
+/// then linear decay; LabelFree's default batch is 16 windows with a learning rate of 1e-3 for the small size
+/// (DNABERT: 250 sequences, 4e-4, 10,000 warm-up steps of 200,000), warm-up over 5% of the steps, gradients clipped at 1.</item>
+/// <item>Held-out loss is reported in bits per hidden nucleotide on bases (<see cref="MaskedSpans"/>), which the
+/// references do not report; their MLM loss is per token (perplexity).</item>
 /// </list>
 /// </summary>
 public sealed record DnaLanguageModelConfig : IMethodConfig<DnaLanguageModelConfig>
