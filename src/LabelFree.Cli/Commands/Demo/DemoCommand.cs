@@ -15,9 +15,10 @@ public static class DemoCommand
     public const string Gwas = "gwas";
     public const string Registration = "registration";
     public const string Cells = "cells";
+    public const string Dna = "dna";
 
     /// <summary>The demo's pipelines, in the order they run.</summary>
-    public static readonly string[] Pipelines = [BrainAutoencoder, Anomaly, Gwas, Registration, Cells];
+    public static readonly string[] Pipelines = [BrainAutoencoder, Anomaly, Gwas, Registration, Cells, Dna];
 
     public static Command Create()
     {
@@ -74,6 +75,14 @@ public static class DemoCommand
             var (scvi, pca) = (cells.Simulated.Scvi, cells.Simulated.BaselinePca);
             output.WriteLine($"single cells (scVI): PBMC {cells.PbmcClusters} and Visium {cells.VisiumClusters} Leiden clusters; simulated 2 batches: " +
                              $"ARI {scvi.AriLeiden:F3} (PCA {pca.AriLeiden:F3}), batch mixing {scvi.BatchEntropy:F3} (PCA {pca.BatchEntropy:F3})");
+        }
+        if (settings.Runs(Dna))
+        {
+            var dna = DnaPipeline.Run(settings, report, progress);
+            output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"dna (Nucleotide Transformer): held-out {dna.HeldOut.ModelBits:F3} bits/nt, Markov order {dna.HeldOut.MarkovOrder} {dna.HeldOut.MarkovCausalBits:F3} left to right, " +
+                $"{dna.HeldOut.MarkovConditionalBits:F3} both sides; E. coli 5-fold accuracy fine-tuned {dna.EcoliFinetune.Scores["fine_tuned"].Accuracy:F3}, " +
+                $"probe {dna.EcoliProbe.Scores["probe_mean"].Accuracy:F3}, k-mer baseline {dna.EcoliFinetune.Scores["kmer_baseline"].Accuracy:F3}; {dna.Significant} significant motifs"));
         }
 
         var reportPath = Path.Combine(settings.Out, "report.html");
