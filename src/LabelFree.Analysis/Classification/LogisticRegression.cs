@@ -44,7 +44,11 @@ public sealed class LogisticRegression
     public double Intercept(int c) => _bias[c];
 
     /// <summary>Fits on rows <paramref name="x"/> (rows, features) with classes <paramref name="y"/> in 0..classes-1.</summary>
-    public static LogisticRegression Fit(float[,] x, IReadOnlyList<int> y, int classes, double l2, int maxIterations = 1000, double tolerance = 1e-6)
+    public static LogisticRegression Fit(float[,] x, IReadOnlyList<int> y, int classes, double l2, int maxIterations = 1000, double tolerance = 1e-6) =>
+        Fit(x, y, classes, l2, null, maxIterations, tolerance);
+
+    /// <summary>Fits starting from <paramref name="start"/>'s solution (the same rows with another penalty), which L-BFGS reaches the new optimum from in far fewer steps.</summary>
+    private static LogisticRegression Fit(float[,] x, IReadOnlyList<int> y, int classes, double l2, LogisticRegression? start, int maxIterations, double tolerance)
     {
         int rows = x.GetLength(0), features = x.GetLength(1);
         if (rows != y.Count) throw new ArgumentException($"{rows} rows but {y.Count} labels", nameof(y));
@@ -71,7 +75,8 @@ public sealed class LogisticRegression
             return (value.item<double>(), gradient.data<double>().ToArray());
         }
 
-        var (values, iterations, converged) = Minimise(Objective, new double[size + classes], maxIterations, tolerance);
+        var initial = start is null ? new double[size + classes] : [.. start._weights, .. start._bias];
+        var (values, iterations, converged) = Minimise(Objective, initial, maxIterations, tolerance);
         return new LogisticRegression(mean, scale, values[..size], values[size..], classes, l2, iterations, converged);
     }
 
@@ -90,30 +95,37 @@ public sealed class LogisticRegression
     /// <summary>
     /// Chooses the L2 strength (and, with several candidate feature sets, the features) by stratified
     /// <paramref name="folds"/>-fold cross-validation on the given rows alone, by mean held-out log loss; ties go to the
-    /// earlier candidate. Returns the index of the feature set and the strength.
+    /// earlier candidate. Returns the index of the feature set and the strength. Within a fold the strengths are fitted
+    /// from the strongest down, each starting from the previous solution.
     /// </summary>
     public static (int FeatureSet, double L2, double LogLoss) Select(IReadOnlyList<float[,]> featureSets, IReadOnlyList<int> y, int classes,
         IReadOnlyList<double> l2Grid, int folds, long seed)
     {
         var fold = StratifiedFolds.Assign(y, folds, seed);
-        var best = (FeatureSet: 0, L2: l2Grid[0], LogLoss: double.PositiveInfinity);
+        var strengths = Enumerable.Range(0, l2Grid.Count).OrderByDescending(i => l2Grid[i]).ToArray();
+        var losses = new double[featureSets.Count, l2Grid.Count];
         for (var f = 0; f < featureSets.Count; f++)
         {
-            foreach (var l2 in l2Grid)
+            for (var k = 0; k < folds; k++)
             {
-                double loss = 0;
-                for (var k = 0; k < folds; k++)
+                var train = Enumerable.Range(0, y.Count).Where(i => fold[i] != k).ToArray();
+                var test = Enumerable.Range(0, y.Count).Where(i => fold[i] == k).ToArray();
+                if (test.Length == 0 || train.Select(i => y[i]).Distinct().Count() < 2) continue;
+                var (trainRows, testRows) = (Rows(featureSets[f], train), Rows(featureSets[f], test));
+                var trainLabels = train.Select(i => y[i]).ToArray();
+                var testLabels = test.Select(i => y[i]).ToArray();
+                LogisticRegression? previous = null;
+                foreach (var g in strengths)
                 {
-                    var train = Enumerable.Range(0, y.Count).Where(i => fold[i] != k).ToArray();
-                    var test = Enumerable.Range(0, y.Count).Where(i => fold[i] == k).ToArray();
-                    if (test.Length == 0 || train.Select(i => y[i]).Distinct().Count() < 2) continue;
-                    var model = Fit(Rows(featureSets[f], train), train.Select(i => y[i]).ToArray(), classes, l2);
-                    loss += ClassificationMetrics.LogLoss(model.PredictProbabilities(Rows(featureSets[f], test)), test.Select(i => y[i]).ToArray()) * test.Length;
+                    previous = Fit(trainRows, trainLabels, classes, l2Grid[g], previous, 1000, 1e-6);
+                    losses[f, g] += ClassificationMetrics.LogLoss(previous.PredictProbabilities(testRows), testLabels) * test.Length / y.Count;
                 }
-                loss /= y.Count;
-                if (loss < best.LogLoss) best = (f, l2, loss);
             }
         }
+        var best = (FeatureSet: 0, L2: l2Grid[0], LogLoss: double.PositiveInfinity);
+        for (var f = 0; f < featureSets.Count; f++)
+            for (var g = 0; g < l2Grid.Count; g++)
+                if (losses[f, g] < best.LogLoss) best = (f, l2Grid[g], losses[f, g]);
         return best;
     }
 

@@ -19,7 +19,7 @@ public static class DnaBaselines
 {
     public static readonly int[] MaxKs = [2, 3, 4, 5];
 
-    public static readonly double[] L2Grid = [1e-4, 1e-3, 1e-2, 1e-1, 1];
+    public static readonly double[] L2Grid = [1e-4, 1e-3, 1e-2, 1e-1, 1, 10];
 
     public const int SelectionFolds = 3;
 

@@ -44,7 +44,8 @@ public static class DnaFinetuning
         var device = run.StartTorch();
         using var pretrained = DnaModels.Load(settings.Model, device);
         var training = Training(settings, tables.TrainTable.Records.Count, run.Seed);
-        var config = new DnaClassifierConfig { Encoder = pretrained.Encoder.Config, Tokenizer = pretrained.Tokenizer.Spec, Classes = tables.Classes.ToArray() }.Validate();
+        var config = new DnaClassifierConfig { Encoder = DnaClassifier.FineTuningEncoder(pretrained.Encoder.Config), Tokenizer = pretrained.Tokenizer.Spec,
+            Classes = tables.Classes.ToArray() }.Validate();
         RunFolder.Start(run.Out, command, run.Seed, run.DeviceName, new DnaFinetuneRecord(settings, config, training, tables.Protocol));
 
         var predictions = new Dictionary<string, double[,]>

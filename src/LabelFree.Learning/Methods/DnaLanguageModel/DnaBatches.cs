@@ -7,31 +7,24 @@ using static TorchSharp.torch;
 
 namespace LabelFree.Learning.Methods.DnaLanguageModel;
 
-/// <summary>Masked token ids (B, T) int64, the attention mask (B, T) bool or null without padding, and the labels (B, T): the original id where a token was chosen, -100 elsewhere.</summary>
-public sealed record MaskedDnaBatch(Tensor Ids, Tensor? AttentionMask, Tensor Labels);
+/// <summary>Masked token ids (B, T) int64, the attention mask (B, T) bool, and the labels (B, T): the original id where a token was chosen, -100 elsewhere.</summary>
+public sealed record MaskedDnaBatch(Tensor Ids, Tensor AttentionMask, Tensor Labels);
 
-/// <summary>Token ids (B, T) int64, the attention mask (B, T) bool or null without padding, and each sequence's class (B) int64.</summary>
-public sealed record LabelledDnaBatch(Tensor Ids, Tensor? AttentionMask, Tensor Classes);
+/// <summary>Token ids (B, T) int64, the attention mask (B, T) bool, and each sequence's class (B) int64.</summary>
+public sealed record LabelledDnaBatch(Tensor Ids, Tensor AttentionMask, Tensor Classes);
 
-/// <summary>
-/// Sequences to token tensors, padded to the longest row and cut to the model's maximum
-/// (<see cref="SequenceEncoding.Encode(ISequenceTokenizer, IReadOnlyList{ReadOnlyMemory{byte}}, int, bool)"/>). A batch
-/// without padding gets no attention mask: the mask changes nothing then, and without one LibTorch's
-/// scaled_dot_product_attention takes its fused (flash) kernel on the CPU instead of materialising the (T, T) scores
-/// (bench/RESULTS.md, DNA language models: the speed with and without the mask).
-/// </summary>
+/// <summary>Sequences to token tensors, padded to the longest row and cut to the model's maximum (<see cref="SequenceEncoding.Encode(ISequenceTokenizer, IReadOnlyList{ReadOnlyMemory{byte}}, int, bool)"/>).</summary>
 internal static class DnaTokens
 {
-    public static (Tensor Ids, Tensor? AttentionMask) Encode(ISequenceTokenizer tokenizer, IReadOnlyList<ReadOnlyMemory<byte>> sequences, int maxTokens, Device device)
+    public static (Tensor Ids, Tensor AttentionMask) Encode(ISequenceTokenizer tokenizer, IReadOnlyList<ReadOnlyMemory<byte>> sequences, int maxTokens, Device device)
     {
         var encoded = tokenizer.Encode(sequences, maxTokens);
         return ToTensors(encoded.Ids, encoded, device);
     }
 
-    public static (Tensor Ids, Tensor? AttentionMask) ToTensors(long[] ids, EncodedBatch encoded, Device device) =>
+    public static (Tensor Ids, Tensor AttentionMask) ToTensors(long[] ids, EncodedBatch encoded, Device device) =>
         (tensor(ids, [encoded.Count, encoded.Length]).to(device),                                    // (B, T)
-         encoded.TokenCounts.All(c => c == encoded.Length) ? null
-             : tensor(encoded.AttentionMask, [encoded.Count, encoded.Length]).to(device));           // (B, T)
+         tensor(encoded.AttentionMask, [encoded.Count, encoded.Length]).to(device));                 // (B, T)
 }
 
 /// <summary>

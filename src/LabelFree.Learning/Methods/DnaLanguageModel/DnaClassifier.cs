@@ -24,11 +24,15 @@ public sealed class DnaClassifier : DnaEncoderModel<DnaClassifier, DnaClassifier
     /// <summary>A classifier over <paramref name="classes"/> whose encoder starts as <paramref name="pretrained"/>'s; the head's weights are drawn after seeding with <paramref name="seed"/>.</summary>
     public static DnaClassifier FromPretrained(IDnaEncoderModel pretrained, IReadOnlyList<string> classes, long seed, Device device)
     {
-        var config = new DnaClassifierConfig { Encoder = pretrained.Encoder.Config, Tokenizer = pretrained.Tokenizer.Spec, Classes = classes.ToArray() };
+        var config = new DnaClassifierConfig { Encoder = FineTuningEncoder(pretrained.Encoder.Config), Tokenizer = pretrained.Tokenizer.Spec, Classes = classes.ToArray() };
         var model = Create(config, seed, device);
         ModelFolder.LoadStateDict(model.Net.Encoder, pretrained.Encoder.state_dict(), "the pre-trained encoder");
         return model;
     }
+
+    /// <summary>The pre-trained encoder's architecture with DNABERT's fine-tuning dropout (hidden and attention 0.1; the NT v2 pre-trains without any).</summary>
+    public static TransformerConfig FineTuningEncoder(TransformerConfig pretrained) =>
+        pretrained with { Dropout = DnaClassifierConfig.FineTuningDropout, AttentionDropout = DnaClassifierConfig.FineTuningDropout };
 
     /// <summary>
     /// DNABERT's fine-tuning (the reference's README command): AdamW at 2e-4 (betas 0.9, 0.999, eps 1e-8), weight decay

@@ -9,9 +9,11 @@ namespace LabelFree.Learning.Methods.DnaLanguageModel;
 /// A DNA language model fine-tuned to classify sequences (DNABERT's run_finetune.py, BertForSequenceClassification):
 /// the pre-trained encoder, then BERT's pooler (a dense layer and tanh on the [CLS] state), dropout and a linear layer
 /// to the classes. The encoder, tokenizer and class names are saved with the model.
-/// <para>Deviations: the Nucleotide Transformer's fine-tuning head (ESM's classification head) has one more dropout
-/// before its dense layer; both tokenizers get BERT's head here. <see cref="Dropout"/> is DNABERT's fine-tuning
-/// hidden_dropout_prob (0.1) for the head; the encoder keeps its own dropout (0.1 for DNABERT, none for NT v2).</para>
+/// <para>Dropout is DNABERT's fine-tuning setting for both tokenizers: hidden_dropout_prob and
+/// attention_probs_dropout_prob 0.1 in the encoder (<see cref="DnaClassifier.FineTuningEncoder"/>; the NT v2
+/// pre-trains without dropout) and <see cref="Dropout"/> 0.1 before the class layer.</para>
+/// <para>Deviation: the Nucleotide Transformer's fine-tuning head (ESM's classification head) has one more dropout
+/// before its dense layer; both tokenizers get BERT's head here.</para>
 /// </summary>
 public sealed record DnaClassifierConfig : IMethodConfig<DnaClassifierConfig>
 {
@@ -22,7 +24,10 @@ public sealed record DnaClassifierConfig : IMethodConfig<DnaClassifierConfig>
     /// <summary>Class names; predictions are probabilities over them in this order.</summary>
     public required EquatableArray<string> Classes { get; init; }
 
-    public double Dropout { get; init; } = 0.1;
+    /// <summary>DNABERT's fine-tuning dropout (run_finetune.py --hidden_dropout_prob 0.1, attention_probs_dropout_prob 0.1).</summary>
+    public const double FineTuningDropout = 0.1;
+
+    public double Dropout { get; init; } = FineTuningDropout;
 
     public DnaClassifierConfig Validate()
     {

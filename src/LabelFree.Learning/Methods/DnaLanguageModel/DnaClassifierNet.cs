@@ -33,8 +33,8 @@ public sealed class DnaClassifierNet : Module
 
     public TransformerEncoder Encoder => _encoder;
 
-    /// <summary>Class logits: ids and attention mask (B, T; null without padding) -> (B, classes).</summary>
-    public Tensor Logits(Tensor ids, Tensor? attentionMask)
+    /// <summary>Class logits: ids and attention mask (B, T) -> (B, classes).</summary>
+    public Tensor Logits(Tensor ids, Tensor attentionMask)
     {
         var hidden = _encoder.call(new TransformerInput(ids, attentionMask)).Hidden;     // (B, T, H)
         var pooled = _pooler.call(hidden[TensorIndex.Colon, 0]).tanh();                 // (B, H)

@@ -138,8 +138,7 @@ public sealed class DnaLanguageModel : DnaEncoderModel<DnaLanguageModel, DnaLang
                 Array.Fill(attention, true, i * length, ids[i].Length);
                 foreach (var spanTokens in masked[i]) rows.AddRange(spanTokens.Select(t => (long)(i * length + t)));
             }
-            var padded = ids.Any(r => r.Length < length);
-            var input = new TransformerInput(tensor(flat, [batch.Count, length]).to(Device), padded ? tensor(attention, [batch.Count, length]).to(Device) : null);
+            var input = new TransformerInput(tensor(flat, [batch.Count, length]).to(Device), tensor(attention, [batch.Count, length]).to(Device));
             var hidden = Net.Encoder.call(input).Hidden.reshape(-1, Config.Encoder.Hidden);              // (B*T, H)
             var picked = hidden.index_select(0, tensor(rows.ToArray()).to(Device));                       // (N, H)
             var logp = nn.functional.log_softmax(Net.Logits(picked), -1).cpu();                               // (N, V)
