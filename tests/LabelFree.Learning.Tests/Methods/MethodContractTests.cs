@@ -1,12 +1,14 @@
 using LabelFree.Core.Randomness;
 using LabelFree.Core.Training;
 using LabelFree.Data.Imaging;
+using LabelFree.Data.Sequences;
 using LabelFree.Data.SingleCell;
 using LabelFree.Data.SingleCell.Simulation;
 using LabelFree.Learning.Methods;
 using LabelFree.Learning.Methods.Behrt;
 using LabelFree.Learning.Methods.ConvAutoencoder;
 using LabelFree.Learning.Methods.Deformable;
+using LabelFree.Learning.Methods.DnaLanguageModel;
 using LabelFree.Learning.Methods.Micdir;
 using LabelFree.Learning.Methods.Scvi;
 using LabelFree.Learning.Methods.Strega;
@@ -39,6 +41,9 @@ public class MethodContractTests
     private static readonly int[] CellBatchCodes = CellData.Encode(Cells.Obs["batch"]).Codes;
 
     private static readonly (List<BehrtSequence> Sentences, List<float[]> Targets) Patients = BehrtToy.Sentences(16, seed: 5);
+    private static readonly SequenceRecord[] Dna = Enumerable.Range(0, 6).Select(i => SequenceRecord.FromText($"r{i}",
+        new string(Enumerable.Range(0, 90).Select(j => "ACGT"[(j * j + 7 * i + j / 5) % 4]).ToArray()))).ToArray();
+    private static readonly ReadOnlyMemory<byte>[] DnaBases = Dna.Select(r => (ReadOnlyMemory<byte>)r.Bases).ToArray();
 
     private static TrainingRun Steps(int steps) => new(new TrainerOptions { Seed = 1, MaxSteps = steps, BatchSize = 4, LearningRate = 1e-3 });
 
@@ -83,6 +88,16 @@ public class MethodContractTests
             (m, steps) => ((BehrtPredictor)m).Fit(Patients.Sentences, Patients.Targets, Patients.Sentences[..4], Patients.Targets[..4], Steps(steps)),
             folder => BehrtPredictor.Load(folder, TestTorch.Cpu),
             m => Flatten(((BehrtPredictor)m).Predict(Patients.Sentences))),
+        new MethodCase(DnaLanguageModel.MethodName,
+            seed => DnaLanguageModel.Create(DnaLanguageModelTests.Tiny(DnaMethod.Dnabert), seed, TestTorch.Cpu),
+            (m, steps) => ((DnaLanguageModel)m).Fit(Dna, 40, DnaBases[..2], Steps(steps)),
+            folder => DnaLanguageModel.Load(folder, TestTorch.Cpu),
+            m => ((DnaLanguageModel)m).Embed(DnaBases).Mean.Cast<float>().ToArray()),
+        new MethodCase(DnaClassifier.MethodName,
+            seed => NewDnaClassifier(seed),
+            (m, steps) => ((DnaClassifier)m).Fit(DnaBases, [0, 1, 0, 1, 0, 1], (DnaBases[..2], [0, 1]), Steps(steps)),
+            folder => DnaClassifier.Load(folder, TestTorch.Cpu),
+            m => ((DnaClassifier)m).Predict(DnaBases).Cast<double>().Select(p => (float)p).ToArray()),
     ];
 
     [Theory]
@@ -134,6 +149,13 @@ public class MethodContractTests
         using var c = method.Create(4);
         Assert.Equal(Weights(a), Weights(b));
         Assert.NotEqual(Weights(a), Weights(c));
+    }
+
+    /// <summary>A classifier fine-tuned from a new tiny Nucleotide Transformer (the language model is disposed once its encoder is copied).</summary>
+    private static DnaClassifier NewDnaClassifier(long seed)
+    {
+        using var pretrained = DnaLanguageModel.Create(DnaLanguageModelTests.Tiny(DnaMethod.Nt), seed, TestTorch.Cpu);
+        return DnaClassifier.FromPretrained(pretrained, ["x", "y"], seed, TestTorch.Cpu);
     }
 
     /// <summary>Pairs of one textured disc, the moving one shifted by up to 3 pixels (from the step's stream).</summary>
