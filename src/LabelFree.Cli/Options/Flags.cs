@@ -33,6 +33,21 @@ public static class Flags
         return null;
     }
 
+    /// <summary>An option taking one of <typeparamref name="T"/>'s names (any case), reporting another value on one line.</summary>
+    public static Option<T> Choice<T>(string name, string description, T fallback) where T : struct, Enum => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => fallback,
+        CustomParser = result =>
+        {
+            var names = Enum.GetNames<T>().Select(n => n.ToLowerInvariant()).ToArray();
+            var value = result.Tokens.Count > 0 ? result.Tokens[0].Value : fallback.ToString();
+            if (names.Contains(value.ToLowerInvariant())) return Enum.Parse<T>(value, ignoreCase: true);
+            result.AddError($"{name}: expected {string.Join(", ", names.SkipLast(1))} or {names[^1]}, got '{value}'");
+            return fallback;
+        },
+    };
+
     /// <summary>
     /// Accepts only <paramref name="values"/> (each token, for a list option), reporting another value on one line
     /// (System.CommandLine's AcceptOnlyFromAmong lists the choices over several lines).

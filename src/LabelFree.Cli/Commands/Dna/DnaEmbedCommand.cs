@@ -9,7 +9,7 @@ public static class DnaEmbedCommand
 {
     public static Command Create()
     {
-        var model = DnaOptions.Model();
+        var model = RunOptions.ModelOption("dna pretrain or dna finetune");
         var input = new Option<string>("--input") { Description = "Sequences: FASTA, or a CSV/TSV table with a sequence column (plain or gzipped)", Required = true };
         var columns = new DnaOptions.TableColumns();
         var run = new RunOptions();

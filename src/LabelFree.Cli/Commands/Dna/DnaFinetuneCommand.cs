@@ -10,7 +10,7 @@ public static class DnaFinetuneCommand
 {
     public static Command Create()
     {
-        var model = DnaOptions.Model();
+        var model = RunOptions.ModelOption("dna pretrain or dna finetune");
         var train = new Option<string>("--train") { Description = "Labelled table to fine-tune on", Required = true };
         var validation = new Option<string?>("--validation") { Description = "Labelled table scored every epoch" };
         var test = new Option<string?>("--test") { Description = "Labelled table to score the fine-tuned model and the k-mer baseline on" };

@@ -11,7 +11,7 @@ public static class DnaMotifsCommand
     public static Command Create()
     {
         var defaults = new MotifSearchOptions();
-        var model = DnaOptions.Model();
+        var model = RunOptions.ModelOption("dna pretrain or dna finetune");
         var input = new Option<string>("--input") { Description = "Labelled table: positives and background sequences", Required = true };
         var positive = new Option<string?>("--positive") { Description = "Label of the positive sequences (default: 1 when the labels are 0/1)" };
         var minLength = new Option<int>("--min-length") { Description = $"Shortest high-attention region (default {defaults.MinLength})", DefaultValueFactory = _ => defaults.MinLength }.Positive();

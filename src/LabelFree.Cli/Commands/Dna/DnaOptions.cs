@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LabelFree.Cli.Options;
 using LabelFree.Learning.Methods.DnaLanguageModel;
 using LabelFree.Workflows.Dna;
 
@@ -7,8 +8,6 @@ namespace LabelFree.Cli.Commands.Dna;
 /// <summary>Options more than one dna command takes.</summary>
 public static class DnaOptions
 {
-    public static Option<string> Model() => new("--model") { Description = "Model folder (a pre-training or fine-tuning RUN/model)", Required = true };
-
     /// <summary>--sequence-column, --label-column and --id-column of a labelled table.</summary>
     public sealed class TableColumns
     {
@@ -26,18 +25,5 @@ public static class DnaOptions
         public DnaTableColumns Read(ParseResult result) => new(result.GetValue(_sequence)!, result.GetValue(_label)!, result.GetValue(_id));
     }
 
-    public static Option<T> Choice<T>(string name, string description, T fallback) where T : struct, Enum => new(name)
-    {
-        Description = description,
-        DefaultValueFactory = _ => fallback,
-        CustomParser = result =>
-        {
-            var value = result.Tokens.Count > 0 ? result.Tokens[0].Value : fallback.ToString();
-            if (Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)) return parsed;
-            result.AddError($"{name}: expected {string.Join(" or ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}, got '{value}'");
-            return fallback;
-        },
-    };
-
-    public static Option<DnaMethod> Method() => Choice("--method", "dnabert (overlapping k-mers) or nt (Nucleotide Transformer, 6-mers)", DnaMethod.Dnabert);
+    public static Option<DnaMethod> Method() => Flags.Choice("--method", "dnabert (overlapping k-mers) or nt (Nucleotide Transformer, 6-mers)", DnaMethod.Dnabert);
 }

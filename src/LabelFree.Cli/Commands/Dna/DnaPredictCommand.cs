@@ -9,7 +9,7 @@ public static class DnaPredictCommand
 {
     public static Command Create()
     {
-        var model = DnaOptions.Model();
+        var model = RunOptions.ModelOption("dna pretrain or dna finetune");
         var input = new Option<string>("--input") { Description = "Sequences: FASTA or a table (a label column, if present, is scored)", Required = true };
         var columns = new DnaOptions.TableColumns();
         var run = new RunOptions();

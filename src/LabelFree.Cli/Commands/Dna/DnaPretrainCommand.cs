@@ -13,7 +13,7 @@ public static class DnaPretrainCommand
         var fasta = new Option<string>("--fasta") { Description = "Training sequences: FASTA, plain or gzipped", Required = true };
         var method = DnaOptions.Method();
         var k = new Option<int>("--k") { Description = "DNABERT's k-mer size, 3 to 6 (the NT uses 6)", DefaultValueFactory = _ => 6 };
-        var size = DnaOptions.Choice("--size", "small (4 x 128, minutes on a CPU) or base (the published size)", DnaModelSize.Small);
+        var size = Flags.Choice("--size", "small (4 x 128, minutes on a CPU) or base (the published size)", DnaModelSize.Small);
         var window = new Option<int?>("--window") { Description = "Bases per training window (default: what the model's tokens hold, at most the longest record)" }
             .Positive().Sets("window_bases");
         var heldOut = new Option<double>("--held-out") { Description = "Fraction of records held out, as whole groups of overlapping regions", DefaultValueFactory = _ => 0.1 }

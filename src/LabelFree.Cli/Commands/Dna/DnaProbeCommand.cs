@@ -9,7 +9,7 @@ public static class DnaProbeCommand
 {
     public static Command Create()
     {
-        var model = DnaOptions.Model();
+        var model = RunOptions.ModelOption("dna pretrain or dna finetune");
         var train = new Option<string>("--train") { Description = "Labelled table to fit the probes on", Required = true };
         var test = new Option<string?>("--test") { Description = "Labelled table to score them on (default: cross-validation of --train)" };
         var folds = new Option<int>("--folds") { Description = "Cross-validation folds when there is no --test", DefaultValueFactory = _ => 5 };

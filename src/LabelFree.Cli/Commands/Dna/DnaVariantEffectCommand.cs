@@ -9,7 +9,7 @@ public static class DnaVariantEffectCommand
 {
     public static Command Create()
     {
-        var model = DnaOptions.Model();
+        var model = RunOptions.ModelOption("dna pretrain or dna finetune");
         var fasta = new Option<string>("--fasta") { Description = "Reference sequences; record ids are the VCF's CHROM", Required = true };
         var variants = new Option<string>("--variants") { Description = "Variants: VCF (CHROM POS ID REF ALT), plain or gzipped", Required = true };
         var window = new Option<int?>("--window") { Description = "Bases around each variant (default: what the model's tokens hold)" }.Positive().Sets("window_bases");

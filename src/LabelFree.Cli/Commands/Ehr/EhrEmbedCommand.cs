@@ -10,7 +10,7 @@ public static class EhrEmbedCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Pre-trained model folder (RUN/model of ehr pretrain)", Required = true };
+        var model = RunOptions.ModelOption("ehr pretrain");
         var cohort = new CohortOptions();
         var landmark = CohortOptions.Landmark();
         var outcome = new Option<string>("--outcome") { Description = "Outcome whose survival the subtypes are compared on (codes and/or death)", DefaultValueFactory = _ => OutcomeDefinition.DeathName };

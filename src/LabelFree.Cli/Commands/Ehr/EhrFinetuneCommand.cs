@@ -10,7 +10,7 @@ public static class EhrFinetuneCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Pre-trained model folder (RUN/model of ehr pretrain)", Required = true };
+        var model = RunOptions.ModelOption("ehr pretrain");
         var cohort = new CohortOptions();
         var task = new Option<string>("--task") { Description = "next-visit (the next visit's codes) or outcome (--outcome within --horizon-days of --landmark)", Required = true };
         task.OneOf("next-visit", "outcome");

@@ -11,7 +11,7 @@ public static class EhrPretrainCommand
     public static Command Create()
     {
         var cohort = new CohortOptions();
-        var size = new Option<BehrtSize>("--size") { Description = "small (hidden 96, 2 layers; for CPUs) or paper (BEHRT's hidden 288, 6 layers, 12 heads)", DefaultValueFactory = _ => BehrtSize.Small };
+        var size = Flags.Choice("--size", "small (hidden 96, 2 layers; for CPUs) or paper (BEHRT's hidden 288, 6 layers, 12 heads)", BehrtSize.Small);
         var maxLength = new Option<int>("--max-length") { Description = "Most tokens per patient; the most recent visits are kept", DefaultValueFactory = _ => 64 }.Positive();
         var bins = new Option<int>("--bins") { Description = "Quantile bins per numeric code (chol:q1..q10)", DefaultValueFactory = _ => 10 }.Positive();
         var minCount = new Option<int>("--min-count") { Description = "Tokens seen fewer times in training patients become [UNK]", DefaultValueFactory = _ => 5 }.Positive();
