@@ -13,25 +13,23 @@ namespace LabelFree.Data.SingleCell;
 /// </summary>
 public static class H5adReader
 {
-    private const int DenseRowsPerRead = 1024;
+    private const long DenseBytesPerRead = 64L << 20;
 
     public static CellData Read(string path, string? layer = null)
     {
         using var file = HdfFile.Open(path);
         try
         {
-            var (obsIndex, obs) = ReadFrame(file, "obs", path);
-            var (varIndex, var) = ReadFrame(file, "var", path);
+            var (obsIndex, obs) = ReadFrame(file, "obs");
+            var (varIndex, var) = ReadFrame(file, "var");
             var xPath = layer is null ? "X" : "layers/" + layer;
-            if (!file.LinkExists(xPath)) throw new UserInputException($"{path}: no {xPath} in this h5ad file");
-            var counts = file.Get(xPath) switch
+            if (!file.Root.LinkExists(xPath)) throw new UserInputException($"{path}: no {xPath} in this h5ad file");
+            var counts = file.Root.Get(xPath) switch
             {
-                IH5Group g => ReadSparse(g, obsIndex.Length, varIndex.Length, path),
-                IH5Dataset d => ReadDense(d, path),
+                IH5Group g => ReadSparse(g, obsIndex.Length, varIndex.Length, file, xPath),
+                IH5Dataset d => ReadDense(d, obsIndex.Length, varIndex.Length, file, xPath),
                 _ => throw new UserInputException($"{path}: {xPath} is neither a matrix group nor a dataset"),
             };
-            if (counts.Rows != obsIndex.Length || counts.Columns != varIndex.Length)
-                throw new UserInputException($"{path}: {xPath} is {counts.Rows} x {counts.Columns}, but obs has {obsIndex.Length} and var {varIndex.Length} rows");
             var geneIds = var.TryGetValue("gene_ids", out var ids) ? ids : varIndex;
             return new CellData(counts, obsIndex, varIndex, geneIds, obs);
         }
@@ -41,38 +39,43 @@ public static class H5adReader
         }
     }
 
-    private static SparseCounts ReadSparse(IH5Group group, int cells, int genes, string path)
+    private static SparseCounts ReadSparse(IH5Group group, int cells, int genes, HdfFile file, string xPath)
     {
         var encoding = Hdf5Values.StringAttribute(group, "encoding-type");
-        var data = Hdf5Values.Floats(group.Dataset("data"), path);
-        var index = Hdf5Values.Ints(group.Dataset("indices"), path);
-        var pointer = Hdf5Values.Longs(group.Dataset("indptr"), path);
-        switch (encoding)
+        var (rows, columns) = encoding switch
         {
-            case "csr_matrix" when pointer.Length == cells + 1:
-                return new SparseCounts(cells, genes, pointer, index, data);
-            case "csc_matrix" when pointer.Length == genes + 1:
-                var cellOf = index;
-                var geneOf = new int[index.Length];
-                for (var g = 0; g < genes; g++)
-                    for (var k = pointer[g]; k < pointer[g + 1]; k++) geneOf[k] = g;
-                return SparseCounts.FromTriplets(cells, genes, cellOf, geneOf, data);
-            default:
-                throw new UserInputException($"{path}: X has encoding '{encoding ?? "none"}' with {pointer.Length} pointers for {cells} cells x {genes} genes (expected csr_matrix or csc_matrix)");
-        }
+            "csr_matrix" => (cells, genes),
+            "csc_matrix" => (genes, cells),
+            _ => throw new UserInputException($"{file.Path}: {xPath} has encoding '{encoding ?? "none"}', expected csr_matrix or csc_matrix"),
+        };
+        if (group.Dataset("indptr").Space.Dimensions is not [var pointers] || pointers != (ulong)rows + 1)
+            throw new UserInputException($"{file.Path}: {xPath} ({encoding}) does not hold {rows} + 1 pointers for obs of {cells} and var of {genes} rows");
+        var pointer = Hdf5Values.Longs(group.Dataset("indptr"), file);
+        var index = Hdf5Values.Ints(group.Dataset("indices"), file);
+        var data = Hdf5Values.Floats(group.Dataset("data"), file);
+        if (SparseCounts.Problem(rows, columns, pointer, index, data.Length) is { } problem)
+            throw new UserInputException($"{file.Path}: inconsistent {xPath} ({encoding}): {problem}");
+        if (encoding == "csr_matrix") return new SparseCounts(cells, genes, pointer, index, data);
+        var geneOf = new int[index.Length];
+        for (var g = 0; g < genes; g++)
+            for (var k = pointer[g]; k < pointer[g + 1]; k++) geneOf[k] = g;
+        return SparseCounts.FromTriplets(cells, genes, index, geneOf, data);
     }
 
-    private static SparseCounts ReadDense(IH5Dataset dataset, string path)
+    /// <summary>A dense X, its shape checked against obs and var and the file's size before anything is read, read in blocks of at most <see cref="DenseBytesPerRead"/>.</summary>
+    private static SparseCounts ReadDense(IH5Dataset dataset, int cells, int genes, HdfFile file, string xPath)
     {
         var dims = dataset.Space.Dimensions;
-        if (dims.Length != 2) throw new UserInputException($"{path}: X has {dims.Length} dimensions, expected 2");
-        int cells = checked((int)dims[0]), genes = checked((int)dims[1]);
+        if (dims.Length != 2 || dims[0] != (ulong)cells || dims[1] != (ulong)genes)
+            throw new UserInputException($"{file.Path}: {xPath} is {string.Join(" x ", dims)}, but obs has {cells} and var {genes} rows");
+        file.RequireFits(dataset);
+        var rowsPerRead = (int)Math.Clamp(DenseBytesPerRead / (4L * Math.Max(1, genes)), 1, Math.Max(1, cells));
         var start = new long[cells + 1];
         var cols = new List<int>();
         var vals = new List<float>();
-        for (var first = 0; first < cells; first += DenseRowsPerRead)
+        for (var first = 0; first < cells; first += rowsPerRead)
         {
-            var count = Math.Min(DenseRowsPerRead, cells - first);
+            var count = Math.Min(rowsPerRead, cells - first);
             var selection = new HyperslabSelection(rank: 2, starts: [(ulong)first, 0], blocks: [(ulong)count, (ulong)genes]);
             var block = dataset.Type.Class == H5DataTypeClass.FloatingPoint && dataset.Type.Size == 8
                 ? Array.ConvertAll(dataset.Read<double[]>(selection, memoryDims: [(ulong)count * (ulong)genes]), v => (float)v)
@@ -95,24 +98,24 @@ public static class H5adReader
     }
 
     /// <summary>An AnnData data frame: its index and its columns as strings.</summary>
-    private static (string[] Index, Dictionary<string, string[]> Columns) ReadFrame(IH5Group file, string name, string path)
+    private static (string[] Index, Dictionary<string, string[]> Columns) ReadFrame(HdfFile file, string name)
     {
-        if (!file.LinkExists(name)) throw new UserInputException($"{path}: no {name} in this h5ad file");
-        if (file.Get(name) is not IH5Group frame)
-            throw new UserInputException($"{path}: {name} is stored in the pre-0.7 anndata layout (a compound dataset); re-save it with a current anndata");
+        if (!file.Root.LinkExists(name)) throw new UserInputException($"{file.Path}: no {name} in this h5ad file");
+        if (file.Root.Get(name) is not IH5Group frame)
+            throw new UserInputException($"{file.Path}: {name} is stored in the pre-0.7 anndata layout (a compound dataset); re-save it with a current anndata");
         var indexName = Hdf5Values.StringAttribute(frame, "_index") ?? "_index";
-        var index = Hdf5Values.Strings(frame.Dataset(indexName));
+        var index = Hdf5Values.Strings(frame.Dataset(indexName), file);
         var columns = new Dictionary<string, string[]>();
         foreach (var child in frame.Children())
         {
             if (child.Name == indexName || child.Name == "__categories") continue;
             var values = child switch
             {
-                IH5Group g when g.LinkExists("codes") && g.LinkExists("categories") => Categorical(g, path),
-                IH5Dataset d when d.Type.Class is H5DataTypeClass.String or H5DataTypeClass.VariableLength => Hdf5Values.Strings(d),
-                IH5Dataset d when d.Type.Class == H5DataTypeClass.FloatingPoint => Array.ConvertAll(Hdf5Values.Floats(d, path), v => v.ToString(CultureInfo.InvariantCulture)),
-                IH5Dataset d when d.Type.Class == H5DataTypeClass.FixedPoint => Array.ConvertAll(Hdf5Values.Longs(d, path), v => v.ToString(CultureInfo.InvariantCulture)),
-                IH5Dataset d when d.Type.Class == H5DataTypeClass.Enumerated => Array.ConvertAll(d.Read<byte[]>(), v => v != 0 ? "True" : "False"),
+                IH5Group g when g.LinkExists("codes") && g.LinkExists("categories") => Categorical(g, file),
+                IH5Dataset d when d.Type.Class is H5DataTypeClass.String or H5DataTypeClass.VariableLength => Hdf5Values.Strings(d, file),
+                IH5Dataset d when d.Type.Class == H5DataTypeClass.FloatingPoint => Array.ConvertAll(Hdf5Values.Floats(d, file), v => v.ToString(CultureInfo.InvariantCulture)),
+                IH5Dataset d when d.Type.Class == H5DataTypeClass.FixedPoint => Array.ConvertAll(Hdf5Values.Longs(d, file), v => v.ToString(CultureInfo.InvariantCulture)),
+                IH5Dataset d when d.Type.Class == H5DataTypeClass.Enumerated => Array.ConvertAll(Booleans(d, file), v => v != 0 ? "True" : "False"),
                 _ => null,
             };
             if (values is not null && values.Length == index.Length) columns[child.Name] = values;
@@ -123,20 +126,26 @@ public static class H5adReader
             foreach (var categories in frame.Group("__categories").Children().OfType<IH5Dataset>())
             {
                 if (!frame.LinkExists(categories.Name)) continue;
-                var labels = Hdf5Values.Strings(categories);
-                var codes = Hdf5Values.Longs(frame.Dataset(categories.Name), path);
+                var labels = Hdf5Values.Strings(categories, file);
+                var codes = Hdf5Values.Longs(frame.Dataset(categories.Name), file);
                 columns[categories.Name] = Array.ConvertAll(codes, c => c < 0 ? "nan" : labels[c]);
             }
         }
         return (index, columns);
     }
 
-    private static string[] Categorical(IH5Group group, string path)
+    private static byte[] Booleans(IH5Dataset dataset, HdfFile file)
+    {
+        file.RequireFits(dataset);
+        return dataset.Read<byte[]>();
+    }
+
+    private static string[] Categorical(IH5Group group, HdfFile file)
     {
         var labels = group.Dataset("categories") is var c && c.Type.Class is H5DataTypeClass.String or H5DataTypeClass.VariableLength
-            ? Hdf5Values.Strings(c)
-            : Array.ConvertAll(Hdf5Values.Floats(c, path), v => v.ToString(CultureInfo.InvariantCulture));
-        var codes = Hdf5Values.Longs(group.Dataset("codes"), path);
+            ? Hdf5Values.Strings(c, file)
+            : Array.ConvertAll(Hdf5Values.Floats(c, file), v => v.ToString(CultureInfo.InvariantCulture));
+        var codes = Hdf5Values.Longs(group.Dataset("codes"), file);
         return Array.ConvertAll(codes, code => code < 0 ? "nan" : labels[code]);
     }
 }

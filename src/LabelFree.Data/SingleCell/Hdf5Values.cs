@@ -3,10 +3,13 @@ using PureHDF;
 
 namespace LabelFree.Data.SingleCell;
 
-/// <summary>Reads HDF5 datasets of whatever numeric width the writer chose (int32, uint64, float32...) as .NET arrays.</summary>
+/// <summary>
+/// Reads HDF5 datasets of whatever numeric width the writer chose (int32, uint64, float32...) as .NET arrays, each
+/// checked against the file's size before it is allocated (<see cref="HdfFile.RequireFits"/>).
+/// </summary>
 internal static class Hdf5Values
 {
-    public static float[] Floats(IH5Dataset dataset, string source) => Kind(dataset) switch
+    public static float[] Floats(IH5Dataset dataset, HdfFile source) => Fits(dataset, source) switch
     {
         (H5DataTypeClass.FloatingPoint, 4, _) => dataset.Read<float[]>(),
         (H5DataTypeClass.FloatingPoint, 8, _) => Array.ConvertAll(dataset.Read<double[]>(), v => (float)v),
@@ -14,7 +17,7 @@ internal static class Hdf5Values
         var other => throw Unsupported(source, dataset, other),
     };
 
-    public static long[] Longs(IH5Dataset dataset, string source) => Kind(dataset) switch
+    public static long[] Longs(IH5Dataset dataset, HdfFile source) => Fits(dataset, source) switch
     {
         (H5DataTypeClass.FixedPoint, 1, true) => Array.ConvertAll(dataset.Read<sbyte[]>(), v => (long)v),
         (H5DataTypeClass.FixedPoint, 1, false) => Array.ConvertAll(dataset.Read<byte[]>(), v => (long)v),
@@ -27,11 +30,15 @@ internal static class Hdf5Values
         var other => throw Unsupported(source, dataset, other),
     };
 
-    public static int[] Ints(IH5Dataset dataset, string source) => Kind(dataset) is (H5DataTypeClass.FixedPoint, 4, true)
+    public static int[] Ints(IH5Dataset dataset, HdfFile source) => Fits(dataset, source) is (H5DataTypeClass.FixedPoint, 4, true)
         ? dataset.Read<int[]>()  // the common case, read without a 64-bit copy (indices of 10^8 non-zeros)
         : Array.ConvertAll(Longs(dataset, source), v => checked((int)v));
 
-    public static string[] Strings(IH5Dataset dataset) => dataset.Read<string[]>();
+    public static string[] Strings(IH5Dataset dataset, HdfFile source)
+    {
+        source.RequireFits(dataset);
+        return dataset.Read<string[]>();
+    }
 
     /// <summary>A string attribute (fixed or variable length), or null when absent.</summary>
     public static string? StringAttribute(IH5Object owner, string name)
@@ -41,12 +48,13 @@ internal static class Hdf5Values
         return attribute.Space.Rank == 0 ? attribute.Read<string>() : attribute.Read<string[]>().FirstOrDefault();
     }
 
-    private static (H5DataTypeClass Class, int Size, bool Signed) Kind(IH5Dataset dataset)
+    private static (H5DataTypeClass Class, int Size, bool Signed) Fits(IH5Dataset dataset, HdfFile source)
     {
+        source.RequireFits(dataset);
         var type = dataset.Type;
         return (type.Class, type.Size, type.Class == H5DataTypeClass.FixedPoint && type.FixedPoint.IsSigned);
     }
 
-    private static UserInputException Unsupported(string source, IH5Dataset dataset, (H5DataTypeClass Class, int Size, bool Signed) kind) =>
-        new($"{source}: dataset {dataset.Name} holds {kind.Class} values of {kind.Size} bytes, expected numbers");
+    private static UserInputException Unsupported(HdfFile source, IH5Dataset dataset, (H5DataTypeClass Class, int Size, bool Signed) kind) =>
+        new($"{source.Path}: dataset {dataset.Name} holds {kind.Class} values of {kind.Size} bytes, expected numbers");
 }

@@ -12,13 +12,25 @@ public sealed class SparseCounts
     /// <param name="rowStart">Rows + 1 offsets into <paramref name="columns"/> and <paramref name="values"/>.</param>
     public SparseCounts(int rows, int columns, long[] rowStart, int[] columnIndex, float[] values)
     {
-        if (rowStart.Length != rows + 1 || rowStart[0] != 0 || rowStart[^1] != columnIndex.LongLength || columnIndex.Length != values.Length)
-            throw new ArgumentException("inconsistent CSR arrays");
+        if (Problem(rows, columns, rowStart, columnIndex, values.Length) is { } problem) throw new ArgumentException(problem);
         Rows = rows;
         Columns = columns;
         RowStart = rowStart;
         ColumnIndex = columnIndex;
         Values = values;
+    }
+
+    /// <summary>What makes the CSR arrays inconsistent (pointers, their order, an index out of range), or null.</summary>
+    public static string? Problem(int rows, int columns, long[] rowStart, int[] columnIndex, long values)
+    {
+        if (rowStart.Length != rows + 1) return $"{rowStart.Length} row pointers for {rows} rows";
+        if (columnIndex.LongLength != values) return $"{columnIndex.LongLength} column indices for {values} values";
+        if (rowStart[0] != 0 || rowStart[^1] != values) return $"row pointers run from {rowStart[0]} to {rowStart[^1]}, expected 0 to {values}";
+        for (var r = 0; r < rows; r++)
+            if (rowStart[r + 1] < rowStart[r]) return $"row pointer {r + 1} ({rowStart[r + 1]}) is below the one before it ({rowStart[r]})";
+        for (long k = 0; k < columnIndex.LongLength; k++)
+            if ((uint)columnIndex[k] >= (uint)columns) return $"index {columnIndex[k]} at entry {k} is outside 0 to {columns - 1}";
+        return null;
     }
 
     public int Rows { get; }

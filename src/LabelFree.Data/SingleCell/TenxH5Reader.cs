@@ -16,29 +16,33 @@ public static class TenxH5Reader
         using var file = HdfFile.Open(path);
         try
         {
-            var group = file.LinkExists("matrix")
-                ? file.Group("matrix")
-                : file.Children().OfType<IH5Group>().FirstOrDefault(g => g.LinkExists("indptr"))
+            var group = file.Root.LinkExists("matrix")
+                ? file.Root.Group("matrix")
+                : file.Root.Children().OfType<IH5Group>().FirstOrDefault(g => g.LinkExists("indptr"))
                   ?? throw new UserInputException($"{path}: no 10x count matrix (expected group /matrix or /<genome> with data, indices, indptr)");
-            var shape = Hdf5Values.Longs(group.Dataset("shape"), path);
-            int genes = checked((int)shape[0]), cells = checked((int)shape[1]);
-            var pointer = Hdf5Values.Longs(group.Dataset("indptr"), path);
-            var index = Hdf5Values.Ints(group.Dataset("indices"), path);
-            var values = Hdf5Values.Floats(group.Dataset("data"), path);
-            if (pointer.Length != cells + 1 || index.Length != values.Length || pointer[^1] != values.Length || index.Any(i => i < 0 || i >= genes))
-                throw new UserInputException($"{path}: inconsistent 10x matrix (shape {genes} x {cells}, {pointer.Length} pointers, {index.Length} indices)");
-            var barcodes = Hdf5Values.Strings(group.Dataset("barcodes"));
+            var shape = Hdf5Values.Longs(group.Dataset("shape"), file);
+            if (shape.Length != 2 || shape.Any(n => n < 0 || n > int.MaxValue))
+                throw new UserInputException($"{path}: matrix shape [{string.Join(", ", shape)}] is not two sizes from 0 to {int.MaxValue}");
+            int genes = (int)shape[0], cells = (int)shape[1];
+            if (group.Dataset("indptr").Space.Dimensions is not [var pointers] || pointers != (ulong)cells + 1)
+                throw new UserInputException($"{path}: indptr does not hold {cells} + 1 pointers for a {genes} x {cells} matrix");
+            var pointer = Hdf5Values.Longs(group.Dataset("indptr"), file);
+            var index = Hdf5Values.Ints(group.Dataset("indices"), file);
+            var values = Hdf5Values.Floats(group.Dataset("data"), file);
+            if (SparseCounts.Problem(cells, genes, pointer, index, values.Length) is { } problem)
+                throw new UserInputException($"{path}: inconsistent {genes} x {cells} 10x matrix: {problem}");
+            var barcodes = Hdf5Values.Strings(group.Dataset("barcodes"), file);
             string[] ids, names;
             if (group.LinkExists("features"))
             {
                 var features = group.Group("features");
-                ids = Hdf5Values.Strings(features.Dataset("id"));
-                names = Hdf5Values.Strings(features.Dataset("name"));
+                ids = Hdf5Values.Strings(features.Dataset("id"), file);
+                names = Hdf5Values.Strings(features.Dataset("name"), file);
             }
             else
             {
-                ids = Hdf5Values.Strings(group.Dataset("genes"));
-                names = group.LinkExists("gene_names") ? Hdf5Values.Strings(group.Dataset("gene_names")) : ids;
+                ids = Hdf5Values.Strings(group.Dataset("genes"), file);
+                names = group.LinkExists("gene_names") ? Hdf5Values.Strings(group.Dataset("gene_names"), file) : ids;
             }
             if (barcodes.Length != cells || ids.Length != genes || names.Length != genes)
                 throw new UserInputException($"{path}: {barcodes.Length} barcodes and {ids.Length} features for a {genes} x {cells} matrix");

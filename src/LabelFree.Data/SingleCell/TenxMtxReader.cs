@@ -24,15 +24,18 @@ public static class TenxMtxReader
 
         var features = ReadLines(featuresPath).Select(l => l.Split('\t')).ToList();
         var barcodes = ReadLines(barcodesPath).Select(l => l.Split('\t')[0]).ToArray();
-        var counts = ReadMatrix(matrixPath, out var genes, out var cells);
-        if (genes != features.Count) throw new UserInputException($"{featuresPath}: {features.Count} genes, but {matrixPath} has {genes} rows");
-        if (cells != barcodes.Length) throw new UserInputException($"{barcodesPath}: {barcodes.Length} barcodes, but {matrixPath} has {cells} columns");
+        var counts = ReadMatrix(matrixPath, featuresPath, features.Count, barcodesPath, barcodes.Length);
         var ids = features.Select(f => f[0]).ToArray();
         var names = features.Select(f => f.Length > 1 ? f[1] : f[0]).ToArray();
         return new CellData(counts, barcodes, names, ids, new Dictionary<string, string[]>());
     }
 
-    private static SparseCounts ReadMatrix(string path, out int genes, out int cells)
+    /// <summary>
+    /// The matrix, its size line checked against the gene and barcode files and the file's length before anything is
+    /// allocated: each entry line takes at least 4 bytes, so a plain file of L bytes holds at most L / 4 entries (a
+    /// gzipped one at most 1,032 times that, deflate's limit; its arrays grow as entries arrive instead).
+    /// </summary>
+    private static SparseCounts ReadMatrix(string path, string featuresPath, int genes, string barcodesPath, int cells)
     {
         using var reader = Open(path);
         var header = reader.ReadLine() ?? throw new UserInputException($"{path}: empty file");
@@ -44,13 +47,28 @@ public static class TenxMtxReader
         string? line;
         while ((line = reader.ReadLine()) is not null && line.StartsWith('%')) { }
         var size = line?.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries) ?? throw new UserInputException($"{path}: no size line");
-        if (size.Length != 3 || !int.TryParse(size[0], out genes) || !int.TryParse(size[1], out cells) || !long.TryParse(size[2], out var entries))
-            throw new UserInputException($"{path}: malformed size line '{line}'");
-        var cellOf = new int[entries];
-        var geneOf = new int[entries];
-        var value = new float[entries];
-        for (long e = 0; e < entries; e++)
+        if (size.Length != 3 || !long.TryParse(size[0], out var rows) || !long.TryParse(size[1], out var columns) || !long.TryParse(size[2], out var entries)
+            || rows < 0 || columns < 0 || entries < 0)
+            throw new UserInputException($"{path}: malformed size line '{line}' (expected three counts of zero or more: rows, columns, entries)");
+        if (rows != genes) throw new UserInputException($"{featuresPath}: {genes} genes, but {path} has {rows} rows");
+        if (columns != cells) throw new UserInputException($"{barcodesPath}: {cells} barcodes, but {path} has {columns} columns");
+        var stored = new FileInfo(path).Length;
+        var compressed = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
+        if (entries > (compressed ? stored * 1032 : stored) / 4 || entries > Array.MaxLength)
+            throw new UserInputException($"{path}: the size line announces {entries:N0} entries, more than a file of {stored:N0} bytes can hold");
+        var capacity = (int)Math.Min(entries, compressed ? 1 << 20 : entries);
+        var cellOf = new int[capacity];
+        var geneOf = new int[capacity];
+        var value = new float[capacity];
+        for (var e = 0; e < entries; e++)
         {
+            if (e == cellOf.Length)
+            {
+                var grown = (int)Math.Min(entries, 2L * e);
+                Array.Resize(ref cellOf, grown);
+                Array.Resize(ref geneOf, grown);
+                Array.Resize(ref value, grown);
+            }
             line = reader.ReadLine() ?? throw new UserInputException($"{path}: {entries} entries announced, file ends after {e}");
             var span = line.AsSpan();
             var fields = new Range[4];
