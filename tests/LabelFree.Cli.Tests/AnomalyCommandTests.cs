@@ -87,6 +87,16 @@ public class AnomalyCommandTests
         Assert.StartsWith($"error: --masks: {folder["head.nii"]} does not look skull-stripped", unstripped.Error.Trim());
         Assert.False(Directory.Exists(folder["run"]), "nothing is written before the scans are checked");
 
+        NiftiWriter.Write(folder["series.nii"], NiftiImage.Create([8, 8, 8, 2], Enumerable.Repeat(5f, 1024).ToArray()));
+        foreach (var args in new[] { new[] { "anomaly", "train", "--data", folder["series.nii"], "--out", folder["run"] },
+                     ["anomaly", "detect", "--model", folder["nomodel"], "--input", folder["series.nii"], "--out", folder["run"]] })
+        {
+            var series = LabelFreeProcess.Run(args);
+            Assert.Equal(2, series.ExitCode);
+            Assert.EndsWith($"{folder["series.nii"]}: expected a 3-D volume, got 2 volumes", series.Error.Trim());
+            Assert.False(Directory.Exists(folder["run"]));
+        }
+
         File.WriteAllText(folder["a-file"], "");
         foreach (var (flag, value, expected) in new[] { ("--out", folder["a-file"], "is an existing file"), ("--lr", "nan", "--lr: expected a positive finite number"),
                      ("--threads", "0", "--threads: expected a positive number"), ("--out", "", "--out: expected a folder path") })

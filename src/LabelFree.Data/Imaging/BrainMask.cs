@@ -11,7 +11,7 @@ public static class BrainMask
     /// <summary>The mask file's non-zero voxels; it must share the image's grid.</summary>
     public static bool[] Read(string path, NiftiImage image)
     {
-        var mask = NiftiReader.Read(path);
+        var mask = NiftiReader.ReadVolume(path);
         if (!mask.Shape.Take(3).SequenceEqual(image.Shape.Take(3)))
             throw new UserInputException($"{path}: mask is {string.Join("x", mask.Shape.Take(3))} voxels, the image is {string.Join("x", image.Shape.Take(3))}");
         return mask.Data.Take(image.X * image.Y * image.Z).Select(v => v > 0).ToArray();

@@ -40,6 +40,14 @@ public static class NiftiReader
         }
     }
 
+    /// <summary>Reads a 3-D volume: a file holding several volumes (a 4-D series) is refused, naming the file.</summary>
+    public static NiftiImage ReadVolume(string path)
+    {
+        var image = Read(path);
+        if (image.T > 1) throw new UserInputException($"{path}: expected a 3-D volume, got {image.T} volumes");
+        return image;
+    }
+
     /// <summary>The header alone (shape, spacing, affine, datatype), without reading voxels.</summary>
     public static NiftiHeader ReadHeader(string path)
     {

@@ -17,11 +17,11 @@ public static class AnomalyDetection
 {
     public static AnomalyDetectResult Run(AnomalyDetectSettings settings, RunSettings run)
     {
+        var scan = NiftiReader.ReadVolume(settings.Scan);
+        var brain = ScanList.BrainMaskFor(scan, settings.Scan, settings.BrainMask);
         var device = run.StartTorch();
         using var model = Strega.Load(settings.Model, device);
         var postprocessing = StregaPostprocessing.Override(model.Config.Postprocessing, settings.OpeningRadius, settings.ClipAbove);
-        var scan = NiftiReader.Read(settings.Scan);
-        var brain = ScanList.BrainMaskFor(scan, settings.Scan, settings.BrainMask);
         var clock = Stopwatch.StartNew();
         var volume = model.Prepare(scan, brain);
         var (maps, _) = model.Detect(volume, postprocessing);

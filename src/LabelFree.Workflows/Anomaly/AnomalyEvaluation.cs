@@ -54,7 +54,7 @@ public static class AnomalyEvaluation
         {
             for (var s = 0; s < scans.Count; s++)
             {
-                var scan = NiftiReader.Read(scans[s]);
+                var scan = NiftiReader.ReadVolume(scans[s]);
                 var brain = ScanList.BrainMaskFor(scan, scans[s], brainMasks?[s]);
                 for (var v = 0; v < variants; v++)
                 {

@@ -25,7 +25,7 @@ public static class HealthySynthesis
         var written = 0;
         for (var s = 0; s < settings.Scans.Count; s++)
         {
-            var scan = NiftiReader.Read(settings.Scans[s]);
+            var scan = NiftiReader.ReadVolume(settings.Scans[s]);
             var brain = ScanList.BrainMaskFor(scan, settings.Scans[s], masks?[s]);
             var stem = Path.GetFileName(settings.Scans[s]).Replace(".nii.gz", "").Replace(".nii", "");
             for (var c = 0; c < settings.Copies; c++)

@@ -72,7 +72,7 @@ public static class StregaTraining
         var copies = scans.Count >= minVolumes ? 0 : (int)Math.Ceiling((double)minVolumes / scans.Count) - 1;
         for (var s = 0; s < scans.Count; s++)
         {
-            var scan = NiftiReader.Read(scans[s]);
+            var scan = NiftiReader.ReadVolume(scans[s]);
             var brain = ScanList.BrainMaskFor(scan, scans[s], masks?[s]);
             for (var copy = 0; copy <= copies; copy++)
             {

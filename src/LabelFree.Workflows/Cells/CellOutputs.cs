@@ -23,6 +23,7 @@ public static class CellOutputs
         foreach (var column in columns)
             if (column is not null) data.Column(column, input);
         if (data.Cells < 2 || data.Genes < 2) throw new Core.Errors.UserInputException($"{input}: {data.Cells} cells x {data.Genes} genes; scVI needs at least 2 of each");
+        if (data.Counts.Values.All(v => v == 0)) throw new Core.Errors.UserInputException($"{input}: every count is zero; there is nothing to learn from");
         progress.Info($"{input}: {data.Cells:N0} cells x {data.Genes:N0} genes, {data.Counts.NonZeros:N0} non-zero counts");
         return data;
     }

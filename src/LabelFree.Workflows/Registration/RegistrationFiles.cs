@@ -20,15 +20,14 @@ public static class RegistrationFiles
     public static (NiftiImage Image, bool[] Mask) Scan(string path, string? maskPath, string role)
     {
         UserInputException.RequireFile(path, $"{role} scan");
-        var image = NiftiReader.Read(path);
-        if (image.T > 1) throw new UserInputException($"{path}: expected a 3-D volume, got {image.T} volumes");
+        var image = NiftiReader.ReadVolume(path);
         return (image, ScanList.BrainMaskFor(image, path, maskPath));
     }
 
     public static NiftiImage Labels(string path, NiftiImage on, string role)
     {
         UserInputException.RequireFile(path, $"{role} label map");
-        var labels = NiftiReader.Read(path);
+        var labels = NiftiReader.ReadVolume(path);
         if (!labels.Shape.Take(3).SequenceEqual(on.Shape.Take(3)))
             throw new UserInputException($"{path}: labels are {string.Join("x", labels.Shape.Take(3))} voxels, the scan is {string.Join("x", on.Shape.Take(3))}");
         return labels with { Shape = labels.Shape.Take(3).ToArray() };

@@ -15,11 +15,14 @@ public class CellsCommandTests
         data.Counts.Values[3] = 2.5f;  // a normalised value where a count belongs
         H5adWriter.Write(folder["normalised.h5ad"], data, new Dictionary<string, float[,]>());
         File.WriteAllText(folder["counts.csv"], "a,b\n1,2\n");
+        Array.Clear(data.Counts.Values);
+        H5adWriter.Write(folder["zeros.h5ad"], data, new Dictionary<string, float[,]>());
 
         foreach (var (args, expected) in new (string[], string)[]
                  {
                      (["cells", "train", "--input", folder["normalised.h5ad"], "--out", folder["run"]], "holds 2.5 (expected whole numbers"),
                      (["cells", "train", "--input", folder["missing.h5ad"], "--out", folder["run"]], "missing.h5ad: count matrix not found"),
+                     (["cells", "train", "--input", folder["zeros.h5ad"], "--out", folder["run"]], "zeros.h5ad: every count is zero"),
                      (["cells", "train", "--input", folder["counts.csv"], "--out", folder["run"]], "unknown count-matrix format"),
                      (["cells", "train", "--input", RepoData.File("singlecell/pbmc_small"), "--batch-key", "donor", "--out", folder["run"]], "no obs column 'donor'"),
                      (["cells", "train", "--input", RepoData.File("singlecell/pbmc_small"), "--likelihood", "poisson", "--out", folder["run"]], "poisson"),

@@ -73,4 +73,14 @@ public sealed class PlinkFilesetTests
         var e = Assert.Throws<UserInputException>(() => BimFile.Read(temp["bad.bim"]).ToList());
         Assert.Contains("line 2", e.Message);
     }
+
+    [Fact]
+    public void A_repeated_sample_id_in_the_fam_names_both_lines()
+    {
+        using var temp = new TempFolder();
+        File.WriteAllText(temp["dup.fam"], "f1 i1 0 0 1 -9\nf1 i2 0 0 1 -9\nf2 i1 0 0 2 -9\nf1 i2 0 0 2 -9\n");
+
+        var e = Assert.Throws<UserInputException>(() => FamFile.Read(temp["dup.fam"]));
+        Assert.EndsWith("dup.fam: line 4 repeats sample f1 i2 of line 2 (sample ids must be unique, as plink2 requires)", e.Message);
+    }
 }
