@@ -130,6 +130,7 @@ public static class NiftiReader
         var affine = sformCode > 0 ? [.. srow, 0, 0, 0, 1]
             : qformCode > 0 ? QuaternionAffine(quatern, spacing, pixdim[0] < 0 ? -1 : 1)
             : new double[] { spacing[0], 0, 0, 0, 0, spacing[1], 0, 0, 0, 0, spacing[2], 0, 0, 0, 0, 1 };
+        if (GeometryProblem(spacing, affine) is { } problem) throw Bad(path, problem);
         var scale = slope == 0 || !double.IsFinite(slope) ? (1.0, 0.0) : (slope, double.IsFinite(inter) ? inter : 0);
         return new NiftiHeader([.. shape], voxels, (NiftiDatatype)datatype, spacing, affine, voxOffset, headerBytes, scale.Item1, scale.Item2, qformCode, sformCode);
     }
@@ -244,6 +245,22 @@ public static class NiftiReader
         public double Double(int at) => little ? BinaryPrimitives.ReadDoubleLittleEndian(bytes.AsSpan(at)) : BinaryPrimitives.ReadDoubleBigEndian(bytes.AsSpan(at));
         public string Ascii(int at, int count) => System.Text.Encoding.ASCII.GetString(bytes, at, count).TrimEnd('\0');
         public bool Little => little;
+    }
+
+    /// <summary>Voxel sizes beyond this (in mm, or below its inverse) are refused: no scanner writes them, and grids built on them overflow.</summary>
+    public const double MaxVoxelSize = 1e6;
+
+    /// <summary>What makes the voxel sizes or the affine unusable (non-finite, absurd sizes, a singular or degenerate 3x3), or null.</summary>
+    private static string? GeometryProblem(double[] spacing, double[] affine)
+    {
+        if (spacing.Any(v => v > MaxVoxelSize || v < 1 / MaxVoxelSize)) return $"voxel size {string.Join(" x ", spacing.Select(v => v.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)))} mm is outside {1 / MaxVoxelSize:G} to {MaxVoxelSize:G}";
+        if (affine.Any(v => !double.IsFinite(v))) return "the affine (sform or qform) holds a non-finite value";
+        var columns = Enumerable.Range(0, 3).Select(c => Math.Sqrt(Enumerable.Range(0, 3).Sum(r => affine[r * 4 + c] * affine[r * 4 + c]))).ToArray();
+        if (columns.Any(n => n > MaxVoxelSize || n < 1 / MaxVoxelSize)) return $"the affine's voxel axes have lengths {string.Join(", ", columns.Select(n => n.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)))} mm, outside {1 / MaxVoxelSize:G} to {MaxVoxelSize:G}";
+        double A(int r, int c) => affine[r * 4 + c];
+        var determinant = A(0, 0) * (A(1, 1) * A(2, 2) - A(1, 2) * A(2, 1)) - A(0, 1) * (A(1, 0) * A(2, 2) - A(1, 2) * A(2, 0)) + A(0, 2) * (A(1, 0) * A(2, 1) - A(1, 1) * A(2, 0));
+        if (Math.Abs(determinant) < 1e-6 * columns[0] * columns[1] * columns[2]) return "the affine is singular (its voxel axes are parallel or flat)";
+        return null;
     }
 
     private static double Positive(double spacing) => spacing > 0 && double.IsFinite(spacing) ? spacing : 1;
