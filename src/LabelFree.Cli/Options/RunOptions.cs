@@ -52,16 +52,7 @@ public sealed class RunOptions
     /// </summary>
     public static string? OutputProblem(string path)
     {
-        if (string.IsNullOrWhiteSpace(path)) return "expected a folder path, got an empty one";
-        string full;
-        try
-        {
-            full = Path.GetFullPath(path);
-        }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
-        {
-            return $"'{path}' is not a usable path ({e.Message})";
-        }
+        if (FullPath(path) is not { } full) return PathProblem(path, "a folder path");
         if (File.Exists(full)) return $"{path} is an existing file; expected a folder";
         var existing = full;
         while (!Directory.Exists(existing))
@@ -70,16 +61,61 @@ public sealed class RunOptions
             existing = Path.GetDirectoryName(existing);
             if (existing is null) return $"{path}: no part of this path exists";
         }
+        return WritableProblem(path, existing);
+    }
+
+    /// <summary>
+    /// What is wrong with <paramref name="path"/> as an output file or file prefix, or null: empty, an existing folder,
+    /// or in a folder that does not exist or where nothing can be written. An existing file is replaced (as plink2 does).
+    /// </summary>
+    public static string? OutputFileProblem(string path)
+    {
+        if (FullPath(path) is not { } full) return PathProblem(path, "a file path");
+        if (Directory.Exists(full) || path.EndsWith('/')) return $"{path} is a folder; expected a file name or prefix";
+        var folder = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(folder)) return $"{path}: folder {folder} does not exist";
+        return WritableProblem(path, folder);
+    }
+
+    /// <summary>--out for a command whose output is a file or a file prefix, checked by <see cref="OutputFileProblem"/> at parse.</summary>
+    public static Option<string> OutputFileOption(string description)
+    {
+        var option = new Option<string>("--out") { Description = description, Required = true };
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Count == 1 && OutputFileProblem(result.Tokens[0].Value) is { } problem) result.AddError($"--out: {problem}");
+        });
+        return option;
+    }
+
+    private static string? FullPath(string path)
+    {
+        if (string.IsNullOrWhiteSpace(path)) return null;
         try
         {
-            // The one sure test of writability: make and delete a file (the folder is left as it was).
-            using (File.Create(Path.Combine(existing, $".labelfree-write-test-{Environment.ProcessId}"), 1, FileOptions.DeleteOnClose)) { }
+            return Path.GetFullPath(path);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return null;
+        }
+    }
+
+    private static string PathProblem(string path, string expected) =>
+        string.IsNullOrWhiteSpace(path) ? $"expected {expected}, got an empty one" : $"'{path}' is not a usable path";
+
+    /// <summary>The one sure test of writability: make and delete a file in <paramref name="folder"/> (which is left as it was).</summary>
+    private static string? WritableProblem(string path, string folder)
+    {
+        try
+        {
+            using (File.Create(Path.Combine(folder, $".labelfree-write-test-{Environment.ProcessId}"), 1, FileOptions.DeleteOnClose)) { }
+            return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return $"{path}: nothing can be written in {existing} ({e.Message})";
+            return $"{path}: nothing can be written in {folder} ({e.Message})";
         }
-        return null;
     }
 
     /// <summary>--model: a trained model's folder (RUN/model).</summary>

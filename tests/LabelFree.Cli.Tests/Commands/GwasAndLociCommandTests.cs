@@ -89,4 +89,24 @@ public sealed class GwasAndLociCommandTests
         Assert.Empty(loci.Errors);
         Assert.NotEmpty(LociCommand.Create().Parse("--sumstats a --bfile b --out l --clump-preset other").Errors);
     }
+
+    [Fact]
+    public void A_file_or_prefix_output_is_checked_before_any_work()
+    {
+        using var temp = new TempFolder();
+        Directory.CreateDirectory(temp["folder"]);
+        foreach (var (args, expected) in new (string[], string)[]
+                 {
+                     (["gwas", "--bfile", Bfile, "--pheno", temp["p.txt"], "--out", ""], "--out: expected a file path, got an empty one"),
+                     (["gwas", "--bfile", Bfile, "--pheno", temp["p.txt"], "--out", temp["nowhere/x"]], $"--out: {temp["nowhere/x"]}: folder {temp["nowhere"]} does not exist"),
+                     (["loci", "--sumstats", temp["a.glm.linear"], "--bfile", Bfile, "--out", temp["folder"]], $"--out: {temp["folder"]} is a folder; expected a file name or prefix"),
+                     (["cells", "simulate", "--out", temp["folder"] + "/"], "is a folder; expected a file name or prefix"),
+                 })
+        {
+            var result = LabelFreeProcess.Run(args);
+            Assert.True(result.ExitCode == 2, $"{string.Join(' ', args)}: exit {result.ExitCode}, {result.Error}");
+            Assert.Contains(expected, Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        }
+        Assert.Equal([temp["folder"]], Directory.GetFileSystemEntries(temp.Path));
+    }
 }

@@ -13,7 +13,7 @@ public static class CellsSimulateCommand
 {
     public static Command Create()
     {
-        var output = new Option<string>("--out") { Description = "Output .h5ad file", Required = true };
+        var output = RunOptions.OutputFileOption("Output .h5ad file");
         var cells = new Option<int>("--cells") { Description = "Number of cells", DefaultValueFactory = _ => 2000 }.Positive();
         var genes = new Option<int>("--genes") { Description = "Number of genes", DefaultValueFactory = _ => 500 }.Positive();
         var types = new Option<int>("--cell-types") { Description = "Number of cell types", DefaultValueFactory = _ => 5 }.Positive();

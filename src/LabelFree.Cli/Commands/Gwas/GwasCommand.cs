@@ -22,7 +22,7 @@ public static class GwasCommand
         var phenoName = new Option<string[]>("--pheno-name") { Description = "phenotype columns to test (comma-separated or repeated, plink2 ranges A-B allowed; default: all)", AllowMultipleArgumentsPerToken = true };
         var covar = new Option<string?>("--covar") { Description = "covariate table in the same format" };
         var covarName = new Option<string[]>("--covar-name") { Description = "covariate columns to use (ranges A-B allowed; default: all)", AllowMultipleArgumentsPerToken = true };
-        var output = new Option<string>("--out") { Description = "output prefix", Required = true };
+        var output = RunOptions.OutputFileOption("output prefix");
         var threads = new Option<int>("--threads") { Description = "worker threads", DefaultValueFactory = _ => 2 }.Positive();
         var gzip = new Option<bool>("--gz") { Description = "gzip the .glm.linear files" };
         var showCovar = new Option<bool>("--show-covar") { Description = "also write each covariate's row per variant (plink2's default; without it the output is plink2's hide-covar)" };

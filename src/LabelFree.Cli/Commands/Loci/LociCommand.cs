@@ -19,7 +19,7 @@ public static class LociCommand
     {
         var sumstats = new Option<string[]>("--sumstats") { Description = "plink2-style .glm.linear[.gz] files, one per phenotype (or a folder of them)", Required = true, AllowMultipleArgumentsPerToken = true };
         var bfile = new Option<string>("--bfile") { Description = "PLINK 1 binary fileset prefix for r²", Required = true };
-        var output = new Option<string>("--out") { Description = "loci table (TSV); clumps go to OUT.clumps.tsv", Required = true };
+        var output = RunOptions.OutputFileOption("loci table (TSV); clumps go to OUT.clumps.tsv");
         var preset = new Option<string>("--clump-preset") { Description = "plink: p1 1e-4, p2 1e-2, r2 0.5, 250 kb; genome-wide: 5e-8, 1e-2, 0.1, 250 kb", DefaultValueFactory = _ => "plink" };
         preset.OneOf("plink", "genome-wide");
         var p1 = new Option<double?>("--clump-p1") { Description = "index variant p-value threshold" };
