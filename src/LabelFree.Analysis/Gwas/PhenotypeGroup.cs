@@ -82,7 +82,10 @@ public sealed class PhenotypeGroup
         for (var i = 0; i < n; i++) inGroup[i] = covariatesPresent[i] && double.IsFinite(first[i]);
         var samples = Enumerable.Range(0, n).Where(i => inGroup[i]).ToArray();
         var label = $"phenotype '{names[members[0]]}'" + (members.Length > 1 ? $" (and {members.Length - 1} more with the same missing samples)" : "");
-        if (samples.Length == 0) throw new UserInputException($"{label}: no sample has both the phenotype and every covariate");
+        if (samples.Length == 0)
+            throw new UserInputException(covariateNames.Count == 0
+                ? $"{label}: no sample of the .fam has a value (do the phenotype file's FID and IID match the .fam's?)"
+                : $"{label}: no sample has both the phenotype and every covariate");
 
         var basis = new List<double[]>();
         var kept = new List<double[]>();

@@ -14,7 +14,9 @@ public static class BrainMask
         var mask = NiftiReader.ReadVolume(path);
         if (!mask.Shape.Take(3).SequenceEqual(image.Shape.Take(3)))
             throw new UserInputException($"{path}: mask is {string.Join("x", mask.Shape.Take(3))} voxels, the image is {string.Join("x", image.Shape.Take(3))}");
-        return mask.Data.Take(image.X * image.Y * image.Z).Select(v => v > 0).ToArray();
+        var inside = mask.Data.Take(image.X * image.Y * image.Z).Select(v => v > 0).ToArray();
+        if (!inside.Contains(true)) throw new UserInputException($"{path}: the brain mask is empty (no voxel above 0)");
+        return inside;
     }
 
     /// <summary>
@@ -33,6 +35,7 @@ public static class BrainMask
         }
         if (zeros < 0.2 * voxels)
             throw new SettingException(BrainMaskSetting, $"{path} does not look skull-stripped (only {100.0 * zeros / voxels:F0}% of voxels are 0); give its brain mask");
+        if (!mask.Contains(true)) throw new UserInputException($"{path}: no voxel is above 0, so there is no brain to mask");
         return mask;
     }
 

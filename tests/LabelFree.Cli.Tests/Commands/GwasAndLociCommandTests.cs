@@ -65,6 +65,17 @@ public sealed class GwasAndLociCommandTests
     }
 
     [Fact]
+    public void Phenotypes_of_other_samples_are_named_as_such_without_covariates()
+    {
+        using var temp = new TempFolder();
+        File.WriteAllLines(temp["other.txt"], ["#FID\tIID\tqt1", "x1\ty1\t0.5", "x2\ty2\t0.7"]);
+
+        var e = Assert.Throws<UserInputException>(() =>
+            GwasCommand.Run(new GwasCommand.Settings(Bfile, temp["other.txt"], [], null, [], temp["out"]), TextWriter.Null, SilentProgress.Instance));
+        Assert.Contains("phenotype 'qt1': no sample of the .fam has a value (do the phenotype file's FID and IID match the .fam's?)", e.Message);
+    }
+
+    [Fact]
     public void A_missing_or_malformed_association_file_is_a_user_error()
     {
         using var temp = new TempFolder();
