@@ -19,13 +19,15 @@ public static class BimFile
         return ReadLines(path);
     }
 
-    /// <summary>The number of variants (non-empty lines), without parsing them.</summary>
+    /// <summary>
+    /// The number of variants (non-empty lines), each line parsed and dropped, so that a malformed line is reported
+    /// when the fileset is opened, before any scan, without holding the variants.
+    /// </summary>
     public static long Count(string path)
     {
         UserInputException.RequireFile(path, ".bim file");
         long count = 0;
-        foreach (var line in File.ReadLines(path))
-            if (line.Length > 0) count++;
+        foreach (var _ in ReadLines(path)) count++;
         return count;
     }
 

@@ -83,4 +83,15 @@ public sealed class PlinkFilesetTests
         var e = Assert.Throws<UserInputException>(() => FamFile.Read(temp["dup.fam"]));
         Assert.EndsWith("dup.fam: line 4 repeats sample f1 i2 of line 2 (sample ids must be unique, as plink2 requires)", e.Message);
     }
+
+    [Fact]
+    public void A_bad_bim_line_is_found_when_the_fileset_opens()
+    {
+        using var temp = new TempFolder();
+        BedWriter.Write(temp["x"], Samples, Variants, [[2, 1, 0, -1, 2], [0, 0, 1, 1, -1]]);
+        File.WriteAllText(temp["x.bim"], "1\trs1\t0\t10\tG\tT\n1\trs2\t0\t2e9x\tC\tA\n");
+
+        var e = Assert.Throws<UserInputException>(() => PlinkFileset.Open(temp["x"]));
+        Assert.EndsWith("x.bim: line 2: position '2e9x' is not an integer", e.Message);
+    }
 }
