@@ -31,7 +31,7 @@ public class LabelledSequenceTableTests
     }
 
     [Theory]
-    [InlineData("seq,label\nAC,1\n", "no column 'sequence' (columns: seq, label)")]
+    [InlineData("seq,label\nAC,1\n", "no column 'sequence' (the sequences; columns: seq, label)")]
     [InlineData("sequence,label\nAC,1\nAC\n", ":3: 1 fields, the header has 2")]
     [InlineData("sequence,label\nAC,1\nAXC,0\n", ":3: column 'sequence': 'X' at position 2 is not a nucleotide code")]
     [InlineData("sequence,label\nAC,\n", ":2: empty label")]
