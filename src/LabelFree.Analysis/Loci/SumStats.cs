@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.IO.Compression;
 using LabelFree.Core.Errors;
+using LabelFree.Core.IO;
 
 namespace LabelFree.Analysis.Loci;
 
@@ -19,10 +19,7 @@ public static class SumStatsReader
 {
     public static SumStats Read(string path, string phenotype, double maxP = 1)
     {
-        UserInputException.RequireFile(path, "association file");
-        Stream stream = File.OpenRead(path);
-        if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) stream = new GZipStream(stream, CompressionMode.Decompress);
-        using var reader = new StreamReader(stream);
+        using var reader = InputFile.OpenText(path, "association file");
         var header = (reader.ReadLine() ?? throw new UserInputException($"{path}: empty file")).Split('\t');
         int Column(string name) => Array.IndexOf(header, name) is var i and >= 0 ? i
             : throw new UserInputException($"{path}: no {name} column (expected plink2 --glm output with #CHROM, POS, ID, P)");

@@ -1,5 +1,6 @@
 using System.Text;
 using LabelFree.Core.Errors;
+using LabelFree.Core.IO;
 
 namespace LabelFree.Data.Sequences;
 
@@ -27,7 +28,7 @@ public static class FastaReader
     /// <summary>Whether <paramref name="path"/> (plain or gzipped) starts, after blank space, with a '>' header.</summary>
     public static bool IsFasta(string path)
     {
-        using var stream = SequenceFile.Open(path, "sequence file");
+        using var stream = InputFile.Open(path, "sequence file");
         int b;
         while ((b = stream.ReadByte()) is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n') { }
         return b == '>';
@@ -36,7 +37,7 @@ public static class FastaReader
     /// <summary>The records of <paramref name="path"/> one at a time, for files too large to hold.</summary>
     public static IEnumerable<SequenceRecord> ReadRecords(string path)
     {
-        using var stream = SequenceFile.Open(path, "FASTA file");
+        using var stream = InputFile.Open(path, "FASTA file");
         var parser = new Parser(path);
         var buffer = new byte[1 << 16];
         while (true)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using LabelFree.Core.Errors;
+using LabelFree.Core.IO;
 
 namespace LabelFree.Data.Sequences;
 
@@ -51,7 +52,7 @@ public static class VcfReader
 
     public static IEnumerable<Variant> ReadVariants(string path)
     {
-        using var reader = SequenceFile.OpenText(path, "VCF file");
+        using var reader = InputFile.OpenText(path, "VCF file");
         var line = 0;
         while (true)
         {

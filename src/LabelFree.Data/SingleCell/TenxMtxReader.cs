@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.IO.Compression;
 using LabelFree.Core.Errors;
+using LabelFree.Core.IO;
 
 namespace LabelFree.Data.SingleCell;
 
@@ -90,12 +90,7 @@ public static class TenxMtxReader
     private static string? Find(string folder, string name) =>
         new[] { name, name + ".gz" }.Select(n => Path.Combine(folder, n)).FirstOrDefault(File.Exists);
 
-    private static StreamReader Open(string path)
-    {
-        Stream stream = File.OpenRead(path);
-        if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) stream = new GZipStream(stream, CompressionMode.Decompress);
-        return new StreamReader(stream, bufferSize: 1 << 16);
-    }
+    private static StreamReader Open(string path) => InputFile.OpenText(path, "10x file");
 
     private static IEnumerable<string> ReadLines(string path)
     {

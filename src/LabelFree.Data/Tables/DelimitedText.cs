@@ -1,6 +1,6 @@
 using System.Text;
 using LabelFree.Core.Errors;
-using LabelFree.Data.Sequences;
+using LabelFree.Core.IO;
 
 namespace LabelFree.Data.Tables;
 
@@ -38,7 +38,7 @@ public sealed class DelimitedText : IDisposable
     /// <summary>The 1-based line number of the row last read (1 for the header).</summary>
     public int Line { get; private set; }
 
-    public static DelimitedText Open(string path, string what) => new(path, SequenceFile.OpenText(path, what));
+    public static DelimitedText Open(string path, string what) => new(path, InputFile.OpenText(path, what));
 
     /// <summary>The index of the column named <paramref name="name"/> (case-insensitive), or -1.</summary>
     public int Find(string name) => Array.FindIndex(Header, h => h.Equals(name, StringComparison.OrdinalIgnoreCase));

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.IO.Compression;
 using LabelFree.Core.Errors;
+using LabelFree.Core.IO;
 
 namespace LabelFree.Data.Tables;
 
@@ -18,9 +18,7 @@ public static class ExpressionBed
 {
     public static ExpressionTable Read(string path)
     {
-        UserInputException.RequireFile(path, "expression BED file");
-        using Stream file = File.OpenRead(path);
-        using var reader = new StreamReader(path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file);
+        using var reader = InputFile.OpenText(path, "expression BED file");
         var header = reader.ReadLine()?.Split('\t') ?? throw new UserInputException($"{path}: empty file");
         if (header.Length < 7 || !header[0].StartsWith('#')) throw new UserInputException($"{path}: expected a header '#chr start end gene info strand SAMPLE...'");
         var samples = header[6..];
@@ -55,9 +53,7 @@ public static class ExpressionBed
     /// </summary>
     public static (IReadOnlyList<string> Samples, IReadOnlyList<(string Name, double[] Values)> Covariates) ReadCovariates(string path, int count)
     {
-        UserInputException.RequireFile(path, "covariate file");
-        using Stream file = File.OpenRead(path);
-        using var reader = new StreamReader(path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file);
+        using var reader = InputFile.OpenText(path, "covariate file");
         var header = reader.ReadLine()?.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries) ?? throw new UserInputException($"{path}: empty file");
         var samples = header[1..];
         var covariates = new List<(string, double[])>();

@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.IO.Compression;
 using LabelFree.Core.Errors;
 using LabelFree.Data.Genotypes;
+using LabelFree.Core.IO;
 
 namespace LabelFree.Data.Tables;
 
@@ -21,8 +21,7 @@ public static class SampleTableReader
     /// <param name="select">Columns to keep, in this order (null or empty: all); only these are parsed.</param>
     public static SampleTable Read(string path, IReadOnlyList<FamSample> samples, IReadOnlyList<string>? select = null)
     {
-        UserInputException.RequireFile(path, "phenotype/covariate table");
-        using var reader = Open(path);
+        using var reader = InputFile.OpenText(path, "phenotype/covariate table");
         var header = reader.ReadLine() ?? throw new UserInputException($"{path}: empty file");
         var headerFields = Split(header);
         var (hasFid, idColumns, allNames) = ParseHeader(path, headerFields);
@@ -140,11 +139,4 @@ public static class SampleTableReader
     private static string[] Split(string line) => line.Contains('\t')
         ? line.TrimEnd('\r').Split('\t').Select(f => f.Trim(' ')).ToArray()
         : line.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    private static StreamReader Open(string path)
-    {
-        Stream stream = File.OpenRead(path);
-        if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) stream = new GZipStream(stream, CompressionMode.Decompress);
-        return new StreamReader(stream);
-    }
 }
