@@ -17,7 +17,8 @@ namespace LabelFree.Cli;
 /// The error convention of every command: exit 0 on success, 2 with one line on stderr for bad input (a parse error,
 /// a missing or malformed file, a bad option value), 1 with one line for an internal failure. Stack traces only with
 /// LABELFREE_DEBUG=1. A bad setting reported by a lower layer (<see cref="SettingException"/>) is shown under the flag
-/// that sets it.
+/// that sets it. A command that fails on bad input removes the output folder it made (one that did not exist before it
+/// ran), so nothing half-written is left; an internal failure keeps it for diagnosis and resumption.
 /// </summary>
 public static class CommandLine
 {
@@ -43,6 +44,7 @@ public static class CommandLine
     {
         error ??= Console.Error;
         ParseResult? parsed = null;
+        string? newFolder = null;
         try
         {
             parsed = root.Parse(args);
@@ -53,6 +55,7 @@ public static class CommandLine
                 error.WriteLine($"error: {string.Join("; ", messages)}");
                 return BadInput;
             }
+            newFolder = RunOptions.NewOutputFolder(parsed);
             return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Error = error });
         }
         catch (SettingException e)
@@ -60,11 +63,13 @@ public static class CommandLine
             // Lower layers name the setting; the user sees the flag of this command that sets it.
             var flag = Flags.FlagFor(parsed?.CommandResult.Command, e.Setting);
             error.WriteLine(flag is null ? $"error: {e.Message}" : $"error: {flag}: {e.Problem}");
+            RemoveBegun(newFolder);
             return BadInput;
         }
         catch (UserInputException e)
         {
             error.WriteLine($"error: {e.Message}");
+            RemoveBegun(newFolder);
             return BadInput;
         }
         catch (TrainingDivergedException e)
@@ -77,6 +82,20 @@ public static class CommandLine
             error.WriteLine($"internal error: {e.GetType().Name}: {FirstLine(e.Message)} (set LABELFREE_DEBUG=1 for details)");
             if (Environment.GetEnvironmentVariable("LABELFREE_DEBUG") == "1") error.WriteLine(e);
             return Failure;
+        }
+    }
+
+    /// <summary>Removes the output folder a command made before it found the user's mistake.</summary>
+    private static void RemoveBegun(string? folder)
+    {
+        if (folder is null || !Directory.Exists(folder)) return;
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Leave it: the error line already says what went wrong with the input.
         }
     }
 

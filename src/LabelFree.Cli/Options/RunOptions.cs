@@ -23,6 +23,7 @@ public sealed class RunOptions
             {
                 if (result.Tokens.Count == 1 && OutputProblem(result.Tokens[0].Value) is { } problem) result.AddError($"--out: {problem}");
             });
+            FolderOutputs.Add(Out, this);
         }
         Seed = seed ? SeedOption() : null;
         Device = device ? DeviceOption() : null;
@@ -30,6 +31,21 @@ public sealed class RunOptions
     }
 
     public Option<string>? Out { get; }
+
+    /// <summary>
+    /// The output folder the parsed command will write when it does not exist yet (so that a command failing on the
+    /// user's input can remove what it began), or null: the folder exists already (a resumed run, a shared folder) or
+    /// the command has no output folder.
+    /// </summary>
+    public static string? NewOutputFolder(ParseResult parsed)
+    {
+        var option = parsed.CommandResult.Command.Options.FirstOrDefault(o => o is Option<string> && FolderOutputs.TryGetValue(o, out _)) as Option<string>;
+        if (option is null || parsed.GetValue(option) is not { Length: > 0 } path) return null;
+        var full = Path.GetFullPath(path);
+        return Directory.Exists(full) ? null : full;
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Option, RunOptions> FolderOutputs = [];
 
     public Option<long>? Seed { get; }
 

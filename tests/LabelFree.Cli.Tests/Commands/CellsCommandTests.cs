@@ -34,7 +34,7 @@ public class CellsCommandTests
             Assert.Contains(expected, result.Error);
             Assert.Single(result.Error.Trim().Split('\n'));
         }
-        Assert.False(Directory.Exists(Path.Combine(folder["run"], "model")));
+        Assert.False(Directory.Exists(folder["run"]), "a command that fails on its input leaves no output folder");
     }
 
     [Fact]
