@@ -1,0 +1,64 @@
+using System.Globalization;
+using LabelFree.TestKit;
+
+namespace LabelFree.Cli.Tests;
+
+/// <summary>
+/// Training killed with SIGKILL at many points (issue 20): mid-step, mid-checkpoint-write, during start-up and after
+/// training, each time resumed with <c>--resume</c>, ends with the same weights, byte for byte, as a run never killed.
+/// </summary>
+public class FaultInjectionTests
+{
+    private const int Epochs = 40;  // scVI on 80 cells: one step per epoch, a checkpoint after each
+
+    private static string[] Train(string output) =>
+        ["cells", "train", "--input", RepoData.File("singlecell/pbmc_small"), "--epochs", Epochs.ToString(CultureInfo.InvariantCulture),
+         "--threads", "1", "--seed", "3", "--out", output, "--resume"];
+
+    /// <summary>The newest complete checkpoint's step, or 0.</summary>
+    private static int LatestStep(string run)
+    {
+        var folder = Path.Combine(run, "checkpoints");
+        return Directory.Exists(folder)
+            ? Directory.GetDirectories(folder, "step-*").Select(d => int.Parse(Path.GetFileName(d)[5..], CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max()
+            : 0;
+    }
+
+    [Fact]
+    [Trait(Category.Name, Category.Slow)]
+    public void Training_killed_at_ten_points_resumes_to_the_weights_of_an_unbroken_run()
+    {
+        using var folder = new TempFolder();
+        var reference = LabelFreeProcess.Run(Train(folder["reference"]), timeout: TimeSpan.FromMinutes(5));
+        Assert.True(reference.ExitCode == 0, reference.Error);
+
+        var random = new Random(11);
+        var kills = new List<string>();
+        for (var attempt = 0; attempt < 12; attempt++)
+        {
+            var done = LatestStep(folder["killed"]);
+            var target = done + random.Next(0, 4);  // the checkpoint after which to kill: 0 more kills during start-up or resumption
+            using var process = LabelFreeProcess.Start(Train(folder["killed"]));
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            var deadline = DateTime.UtcNow.AddMinutes(3);
+            while (!process.HasExited && LatestStep(folder["killed"]) < target && DateTime.UtcNow < deadline) Thread.Sleep(2);
+            Thread.Sleep(random.Next(0, 40));  // somewhere in the next step or its checkpoint write
+            if (process.HasExited) continue;
+            var at = LatestStep(folder["killed"]);
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            kills.Add($"after step {at}");
+        }
+        Assert.True(kills.Count >= 10, $"only {kills.Count} kills landed: {string.Join(", ", kills)}");
+
+        var resumed = LabelFreeProcess.Run(Train(folder["killed"]), timeout: TimeSpan.FromMinutes(5));
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(folder["reference"], "model", "model.safetensors")),
+            File.ReadAllBytes(Path.Combine(folder["killed"], "model", "model.safetensors")));
+        Assert.Equal(File.ReadAllText(Path.Combine(folder["reference"], "latent.tsv")), File.ReadAllText(Path.Combine(folder["killed"], "latent.tsv")));
+        Assert.Empty(Directory.GetDirectories(Path.Combine(folder["killed"], "checkpoints"), ".*"));
+    }
+}
