@@ -15,7 +15,8 @@ namespace LabelFree.Cli;
 
 /// <summary>
 /// The error convention of every command: exit 0 on success, 2 with one line on stderr for bad input (a parse error,
-/// a missing or malformed file, a bad option value), 1 with one line for an internal failure. Stack traces only with
+/// a missing or malformed file, a bad option value), 1 with one line for an internal failure, 130 for a training run
+/// stopped by Ctrl-C or SIGTERM after writing a checkpoint. Stack traces only with
 /// LABELFREE_DEBUG=1. A bad setting reported by a lower layer (<see cref="SettingException"/>) is shown under the flag
 /// that sets it. A command that fails on bad input removes the output folder it made (one that did not exist before it
 /// ran), so nothing half-written is left; an internal failure keeps it for diagnosis and resumption.
@@ -25,6 +26,9 @@ public static class CommandLine
     public const int Ok = 0;
     public const int Failure = 1;
     public const int BadInput = 2;
+
+    /// <summary>Stopped on the user's request (Ctrl-C, SIGTERM), as shells report a SIGINT: 128 + 2.</summary>
+    public const int Interrupted = 130;
 
     /// <summary>The <c>labelfree</c> program: every command.</summary>
     public static RootCommand Root() => new("LabelFree: learning without labels on biomedical data.")
@@ -71,6 +75,11 @@ public static class CommandLine
             error.WriteLine($"error: {e.Message}");
             RemoveBegun(newFolder);
             return BadInput;
+        }
+        catch (TrainingInterruptedException e)
+        {
+            error.WriteLine($"stopped: {e.Message}");
+            return Interrupted;
         }
         catch (TrainingDivergedException e)
         {

@@ -4,8 +4,9 @@ using LabelFree.TestKit;
 namespace LabelFree.Cli.Tests;
 
 /// <summary>
-/// Training killed with SIGKILL at many points (issue 20): mid-step, mid-checkpoint-write, during start-up and after
-/// training, each time resumed with <c>--resume</c>, ends with the same weights, byte for byte, as a run never killed.
+/// Training stopped by Ctrl-C, then killed with SIGKILL at many points (issue 20): mid-step, mid-checkpoint-write,
+/// during start-up and resumption, each time resumed with <c>--resume</c>, ends with the same weights, byte for byte,
+/// as a run never stopped.
 /// </summary>
 public class FaultInjectionTests
 {
@@ -26,11 +27,33 @@ public class FaultInjectionTests
 
     [Fact]
     [Trait(Category.Name, Category.Slow)]
-    public void Training_killed_at_ten_points_resumes_to_the_weights_of_an_unbroken_run()
+    public void Training_interrupted_then_killed_at_ten_points_resumes_to_the_weights_of_an_unbroken_run()
     {
         using var folder = new TempFolder();
         var reference = LabelFreeProcess.Run(Train(folder["reference"]), timeout: TimeSpan.FromMinutes(5));
         Assert.True(reference.ExitCode == 0, reference.Error);
+
+        // Ctrl-C (SIGINT) after the fifth checkpoint: the run stops after its current step, with a checkpoint there.
+        using (var interrupted = LabelFreeProcess.Start(Train(folder["killed"])))
+        {
+            var output = new System.Text.StringBuilder();
+            interrupted.OutputDataReceived += (_, _) => { };
+            interrupted.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+            interrupted.BeginOutputReadLine();
+            interrupted.BeginErrorReadLine();
+            var deadline = DateTime.UtcNow.AddMinutes(3);
+            while (!interrupted.HasExited && LatestStep(folder["killed"]) < 5 && DateTime.UtcNow < deadline) Thread.Sleep(2);
+            using (var signal = System.Diagnostics.Process.Start("kill", ["-INT", interrupted.Id.ToString(CultureInfo.InvariantCulture)])) signal.WaitForExit();
+            Assert.True(interrupted.WaitForExit(TimeSpan.FromMinutes(1)), "SIGINT did not stop the run");
+            interrupted.WaitForExit();
+            string error;
+            lock (output) error = output.ToString();
+            Assert.True(interrupted.ExitCode == CommandLine.Interrupted, $"exit {interrupted.ExitCode}: {error}");
+            var stopped = System.Text.RegularExpressions.Regex.Match(error, @"stopped: interrupted after step (\d+); checkpoint in ");
+            Assert.True(stopped.Success, error);
+            Assert.Equal(int.Parse(stopped.Groups[1].Value, CultureInfo.InvariantCulture), LatestStep(folder["killed"]));
+            Assert.InRange(LatestStep(folder["killed"]), 5, Epochs - 1);
+        }
 
         var random = new Random(11);
         var kills = new List<string>();

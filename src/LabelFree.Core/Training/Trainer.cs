@@ -53,7 +53,8 @@ public sealed class Trainer<TBatch>
     /// <summary>
     /// Trains on indexed samples until the planned steps are done or early stopping triggers. With
     /// <paramref name="resume"/>, continues from the newest checkpoint in the run folder (or starts afresh when there is
-    /// none). <paramref name="cancel"/> stops between steps without a final checkpoint, as a killed process would.
+    /// none). <paramref name="cancel"/> stops between steps without a final checkpoint, as a killed process would; a
+    /// user's <see cref="Interruption"/> stops between steps with one.
     /// </summary>
     public TrainingResult Fit(IBatchSource<TBatch> train, IBatchSource<TBatch>? validation = null, bool resume = false, CancellationToken cancel = default)
     {
@@ -141,9 +142,16 @@ public sealed class Trainer<TBatch>
 
         using (var bar = _progress.Start("train", totalSteps, state.Step))
         {
+            var checkpointed = state.Step;
             for (var step = state.Step; step < totalSteps; step++)
             {
                 cancel.ThrowIfCancellationRequested();
+                if (Interruption.Requested)
+                {
+                    if (store is not null && checkpointed != step)
+                        store.Save(network, optimizers.Optimizer, state with { TorchRngState = EncodeRng(), PendingLoss = window.Sums }, _task.CheckpointState());
+                    throw new TrainingInterruptedException(step, store?.Folder);
+                }
                 var epoch = (int)(step / stepsPerEpoch);
                 var at = new TrainingStep(step, epoch, totalSteps, stepsPerEpoch, TrainingPhase.Train, ScalarsAt(step, totalSteps));
                 var (loss, terms, gradNorm) = TrainStep(at, plan(at), optimizers, store);
@@ -178,7 +186,10 @@ public sealed class Trainer<TBatch>
 
                 state = state with { Step = done };
                 if (store is not null && (done % checkpointEvery == 0 || last || stoppedEarly))
+                {
                     store.Save(network, optimizers.Optimizer, state with { TorchRngState = EncodeRng(), PendingLoss = window.Sums }, _task.CheckpointState());
+                    checkpointed = done;
+                }
                 if (stoppedEarly)
                 {
                     _progress.Info($"early stop at step {done}: validation loss has not improved for {state.ValidationsWithoutImprovement} validations (best {state.BestValidationLoss:G4} at step {state.BestStep})");
