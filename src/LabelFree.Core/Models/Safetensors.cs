@@ -33,6 +33,14 @@ public static class Safetensors
 
     private static readonly Dictionary<string, ScalarType> DtypesByName = DtypeNames.ToDictionary(kv => kv.Value, kv => kv.Key);
 
+    private static int BytesOf(ScalarType dtype) => dtype switch
+    {
+        ScalarType.Float64 or ScalarType.Int64 => 8,
+        ScalarType.Float32 or ScalarType.Int32 => 4,
+        ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Int16 => 2,
+        _ => 1,
+    };
+
     /// <summary>Writes <paramref name="tensors"/> (any device) to <paramref name="path"/>, atomically, in name order.</summary>
     public static void Save(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
@@ -90,29 +98,40 @@ public static class Safetensors
         {
             header = JsonNode.Parse(bytes.AsSpan(8, (int)headerLength))?.AsObject() ?? throw Bad(path, "empty header");
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            throw Bad(path, $"header is not JSON ({e.Message})");
+            throw Bad(path, $"header is not a JSON object ({e.Message})");
         }
 
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (var (name, node) in header)
+        try
         {
-            if (name == "__metadata__" || node is not JsonObject entry) continue;
-            var dtypeName = entry["dtype"]?.GetValue<string>() ?? throw Bad(path, $"{name}: no dtype");
-            if (!DtypesByName.TryGetValue(dtypeName, out var dtype)) throw Bad(path, $"{name}: unsupported dtype {dtypeName}");
-            var shape = entry["shape"]?.AsArray().Select(d => d!.GetValue<long>()).ToArray() ?? throw Bad(path, $"{name}: no shape");
-            var offsets = entry["data_offsets"]?.AsArray().Select(d => d!.GetValue<long>()).ToArray() ?? throw Bad(path, $"{name}: no data_offsets");
-            if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0] || dataStart + offsets[1] > bytes.Length)
-                throw Bad(path, $"{name}: data_offsets outside the file");
-            var tensor = empty(shape, dtype);
-            if (tensor.NumberOfElements * tensor.ElementSize != offsets[1] - offsets[0])
+            foreach (var (name, node) in header)
             {
-                tensor.Dispose();
-                throw Bad(path, $"{name}: shape and byte range disagree");
+                if (name == "__metadata__" || node is not JsonObject entry) continue;
+                var dtypeName = entry["dtype"]?.GetValue<string>() ?? throw Bad(path, $"{name}: no dtype");
+                if (!DtypesByName.TryGetValue(dtypeName, out var dtype)) throw Bad(path, $"{name}: unsupported dtype {dtypeName}");
+                var shape = entry["shape"]?.AsArray().Select(d => d!.GetValue<long>()).ToArray() ?? throw Bad(path, $"{name}: no shape");
+                var offsets = entry["data_offsets"]?.AsArray().Select(d => d!.GetValue<long>()).ToArray() ?? throw Bad(path, $"{name}: no data_offsets");
+                if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0] || dataStart + offsets[1] > bytes.Length)
+                    throw Bad(path, $"{name}: data_offsets outside the file");
+                // The shape is checked against the byte range before anything of its size is allocated.
+                var bytesOfShape = shape.Aggregate((double)BytesOf(dtype), (n, d) => d < 0 ? double.NaN : n * d);
+                if (!(bytesOfShape == offsets[1] - offsets[0])) throw Bad(path, $"{name}: shape [{string.Join(", ", shape)}] and byte range disagree");
+                var tensor = empty(shape, dtype);
+                tensor.bytes = bytes.AsSpan(dataStart + (int)offsets[0], (int)(offsets[1] - offsets[0]));
+                result[name] = tensor;
             }
-            tensor.bytes = bytes.AsSpan(dataStart + (int)offsets[0], (int)(offsets[1] - offsets[0]));
-            result[name] = tensor;
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or OverflowException)
+        {
+            foreach (var tensor in result.Values) tensor.Dispose();
+            throw Bad(path, $"header entry malformed ({e.Message})");
+        }
+        catch (UserInputException)
+        {
+            foreach (var tensor in result.Values) tensor.Dispose();
+            throw;
         }
         return result;
     }

@@ -33,7 +33,7 @@ public static class H5adReader
             var geneIds = var.TryGetValue("gene_ids", out var ids) ? ids : varIndex;
             return new CellData(counts, obsIndex, varIndex, geneIds, obs);
         }
-        catch (Exception e) when (e is not UserInputException and not OutOfMemoryException)
+        catch (Exception e) when (e is not UserInputException)
         {
             throw new UserInputException($"{path}: cannot read this h5ad file ({e.Message})", e);
         }

@@ -66,7 +66,7 @@ internal sealed class HdfFile : IDisposable
         {
             return new HdfFile(open(), path, storedBytes);
         }
-        catch (Exception e) when (e is not UserInputException and not OutOfMemoryException)
+        catch (Exception e) when (e is not UserInputException)
         {
             throw new UserInputException($"{path}: not a readable HDF5 file ({e.Message})", e);
         }

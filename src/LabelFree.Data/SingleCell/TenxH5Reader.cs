@@ -49,7 +49,7 @@ public static class TenxH5Reader
             var counts = SparseCounts.FromCompressedColumns(genes, cells, pointer, index, values);
             return new CellData(counts, barcodes, names, ids, new Dictionary<string, string[]>());
         }
-        catch (Exception e) when (e is not UserInputException and not OutOfMemoryException)
+        catch (Exception e) when (e is not UserInputException)
         {
             throw new UserInputException($"{path}: cannot read the 10x matrix ({e.Message})", e);
         }
