@@ -100,7 +100,7 @@ public static class Safetensors
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            throw Bad(path, $"header is not a JSON object ({e.Message})");
+            throw Bad(path, $"header is not JSON, or not a JSON object ({e.Message})");
         }
 
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
