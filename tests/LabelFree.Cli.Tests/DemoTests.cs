@@ -41,6 +41,11 @@ public class DemoTests
         foreach (var file in new[] { "dna/pretrain/heldout.json", "dna/pretrain/model/model.safetensors", "dna/ecoli_probe/metrics.json", "dna/ecoli_finetune/metrics.json",
                      "dna/motifs/motifs.tsv", "dna/summary.json" })
             Assert.True(File.Exists(Path.Combine(folder.Path, file)), file);
+        // The report as a reader sees it: every figure loads, nothing sticks out past a 1280-pixel window; a screenshot
+        // of the whole page stays beside the test binaries (report-screenshot.png) for a look.
+        var browser = ReportInBrowser.Check(Path.Combine(folder.Path, "report.html"), Path.Combine(AppContext.BaseDirectory, "report-screenshot.png"));
+        Assert.True(browser.Problems.Length == 0, string.Join("\n", browser.Problems));
+        Assert.True(browser.Images >= 20, $"{browser.Images} figures in the report");
         foreach (var file in new[] { "gwas/loci.tsv", "gwas/figures/manhattan.png", "gwas/figures/qq.png", "anomaly/config.json", "anomaly/metrics.jsonl", "anomaly/metrics.json", "anomaly/model/model.safetensors", "anomaly/overlay_itk_head.png" })
             Assert.True(File.Exists(Path.Combine(folder.Path, file)), file);
     }
