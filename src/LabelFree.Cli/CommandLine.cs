@@ -2,6 +2,7 @@ using System.CommandLine;
 using LabelFree.Cli.Commands.Anomaly;
 using LabelFree.Cli.Commands.Cells;
 using LabelFree.Cli.Commands.Demo;
+using LabelFree.Cli.Commands.Dna;
 using LabelFree.Cli.Commands.Doctor;
 using LabelFree.Cli.Commands.Ehr;
 using LabelFree.Cli.Commands.Gwas;
@@ -35,6 +36,7 @@ public static class CommandLine
         RegisterCommand.Create(),
         CellsCommand.Create(),
         EhrCommand.Create(),
+        DnaCommand.Create(),
     };
 
     public static int Run(RootCommand root, string[] args, TextWriter? error = null)

@@ -26,6 +26,7 @@ public class CommandLineTests
     [InlineData(new[] { "demo", "--device", "tpu" }, "--device: expected cpu or cuda, got 'tpu'")]
     [InlineData(new[] { "demo", "--no-such-option" }, "--no-such-option")]
     [InlineData(new[] { "frobnicate" }, "frobnicate")]
+    [InlineData(new[] { "demo", "--only", "nope" }, "--only: expected brain-autoencoder")]
     public void Bad_options_exit_2_with_one_line(string[] args, string mentioned)
     {
         var result = LabelFreeProcess.Run(args);

@@ -86,6 +86,84 @@ public sealed class MarkovBaseline
         return Probability(order, code & ((1 << (2 * order)) - 1), b);
     }
 
+    /// <summary>
+    /// Bits of the bases [<paramref name="start"/>, <paramref name="start"/> + <paramref name="length"/>) of
+    /// <paramref name="sequence"/> coded left to right: each base given the known bases before it (the span's own
+    /// earlier bases included), as <see cref="Evaluate(IReadOnlyList{ReadOnlyMemory{byte}})"/> codes every base.
+    /// The span must be A, C, G, T only.
+    /// </summary>
+    public double CausalSpanBits(ReadOnlySpan<byte> sequence, int start, int length)
+    {
+        RequireSpan(sequence, start, length);
+        var (code, run) = ContextBefore(sequence, start);
+        double bits = 0;
+        for (var i = start; i < start + length; i++)
+        {
+            var b = Codes[sequence[i]];
+            var k = Math.Min(Order, run);
+            bits -= Math.Log2(Probability(k, code & ((1 << (2 * k)) - 1), b));
+            (code, run) = (((code << 2) | b) & 0x3FFFFFFF, run + 1);
+        }
+        return bits;
+    }
+
+    /// <summary>
+    /// Bits of the span given every other base of <paramref name="sequence"/>: -log2 p(span | rest) under the chain,
+    /// p(span = c | rest) proportional to the product of p(x_i | its context) over the span and the <see cref="Order"/>
+    /// bases after it (the terms whose context reaches into the span), normalised over all 4^length spans. This is the
+    /// Markov model's own answer to a masked-span question, the fair baseline for a masked language model that sees
+    /// both sides. At most 8 bases; the span must be A, C, G, T only.
+    /// </summary>
+    public double ConditionalSpanBits(ReadOnlySpan<byte> sequence, int start, int length)
+    {
+        RequireSpan(sequence, start, length);
+        if (length > 8) throw new ArgumentOutOfRangeException(nameof(length), length, "at most 8 bases (65,536 candidate spans)");
+        var (before, beforeRun) = ContextBefore(sequence, start);
+        var end = start + length;
+        var after = end;  // the bases after the span whose probabilities depend on it: up to Order known bases
+        while (after < sequence.Length && after - end < Order && Codes[sequence[after]] != Unknown) after++;
+        var truth = 0;
+        for (var i = start; i < end; i++) truth = (truth << 2) | Codes[sequence[i]];
+        var candidates = 1 << (2 * length);
+        var logs = new double[candidates];
+        for (var c = 0; c < candidates; c++)
+        {
+            var (code, run) = (before, beforeRun);
+            double log = 0;
+            for (var i = start; i < after; i++)
+            {
+                var b = i < end ? (c >> (2 * (end - 1 - i))) & 3 : Codes[sequence[i]];
+                var k = Math.Min(Order, run);
+                log += Math.Log(Probability(k, code & ((1 << (2 * k)) - 1), b));
+                (code, run) = (((code << 2) | b) & 0x3FFFFFFF, run + 1);
+            }
+            logs[c] = log;
+        }
+        var max = logs.Max();
+        var sum = logs.Sum(l => Math.Exp(l - max));
+        return -(logs[truth] - max - Math.Log(sum)) / Math.Log(2);
+    }
+
+    /// <summary>The code of the known bases just before <paramref name="position"/> and how many there are (up to 15).</summary>
+    private static (int Code, int Run) ContextBefore(ReadOnlySpan<byte> sequence, int position)
+    {
+        var (code, run) = (0, 0);
+        for (var i = Math.Max(0, position - 15); i < position; i++)
+        {
+            var digit = Codes[sequence[i]];
+            (code, run) = digit == Unknown ? (0, 0) : (((code << 2) | digit) & 0x3FFFFFFF, run + 1);
+        }
+        return (code, run);
+    }
+
+    private static void RequireSpan(ReadOnlySpan<byte> sequence, int start, int length)
+    {
+        if (start < 0 || length < 1 || start + length > sequence.Length)
+            throw new ArgumentOutOfRangeException(nameof(start), $"span [{start}, {start + length}) is not inside a sequence of {sequence.Length}");
+        for (var i = start; i < start + length; i++)
+            if (Codes[sequence[i]] == Unknown) throw new ArgumentException($"base {i} of the span is not A, C, G or T", nameof(sequence));
+    }
+
     private MarkovScore Evaluate(IReadOnlyList<ReadOnlyMemory<byte>> sequences, int order)
     {
         double bits = 0;

@@ -33,6 +33,20 @@ public static class Flags
         return null;
     }
 
+    /// <summary>
+    /// Accepts only <paramref name="values"/> (each token, for a list option), reporting another value on one line
+    /// (System.CommandLine's AcceptOnlyFromAmong lists the choices over several lines).
+    /// </summary>
+    public static Option<T> OneOf<T>(this Option<T> option, params string[] values)
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.FirstOrDefault(t => !values.Contains(t.Value)) is { } bad)
+                result.AddError($"{option.Name}: expected {string.Join(", ", values.SkipLast(1))} or {values[^1]}, got '{bad.Value}'");
+        });
+        return option;
+    }
+
     /// <summary>Adds a check that a number given for the option is above zero.</summary>
     public static Option<T> Positive<T>(this Option<T> option)
     {

@@ -24,6 +24,15 @@ public static class FastaReader
         return records;
     }
 
+    /// <summary>Whether <paramref name="path"/> (plain or gzipped) starts, after blank space, with a '>' header.</summary>
+    public static bool IsFasta(string path)
+    {
+        using var stream = SequenceFile.Open(path, "sequence file");
+        int b;
+        while ((b = stream.ReadByte()) is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n') { }
+        return b == '>';
+    }
+
     /// <summary>The records of <paramref name="path"/> one at a time, for files too large to hold.</summary>
     public static IEnumerable<SequenceRecord> ReadRecords(string path)
     {

@@ -28,7 +28,8 @@ public sealed record LabelledSequences(string Path, IReadOnlyList<SequenceRecord
 /// </summary>
 public static class LabelledSequenceTable
 {
-    public static LabelledSequences Read(string path, string sequenceColumn = "sequence", string labelColumn = "label", string? idColumn = null)
+    /// <param name="labelRequired">Whether a table without <paramref name="labelColumn"/> is an error; when false, such a table reads with no labels (an empty list).</param>
+    public static LabelledSequences Read(string path, string sequenceColumn = "sequence", string labelColumn = "label", string? idColumn = null, bool labelRequired = true)
     {
         using var reader = SequenceFile.OpenText(path, "sequence table");
         var headerLine = reader.ReadLine() ?? throw new UserInputException($"{path}: empty file");
@@ -37,7 +38,7 @@ public static class LabelledSequenceTable
         int Column(string name) => Array.FindIndex(header, h => h.Equals(name, StringComparison.OrdinalIgnoreCase)) is var k && k >= 0 ? k
             : throw new UserInputException($"{path}: no column '{name}' (columns: {string.Join(", ", header)})");
         var sequenceAt = Column(sequenceColumn);
-        var labelAt = Column(labelColumn);
+        var labelAt = labelRequired || header.Any(h => h.Equals(labelColumn, StringComparison.OrdinalIgnoreCase)) ? Column(labelColumn) : -1;
         var idAt = idColumn is null ? -1 : Column(idColumn);
 
         var sequences = new List<SequenceRecord>();
@@ -52,11 +53,11 @@ public static class LabelledSequenceTable
                 throw new UserInputException($"{path}:{line}: {fields.Length} fields, the header has {header.Length}");
             var bases = fields[sequenceAt].Trim();
             if (bases.Length == 0) throw new UserInputException($"{path}:{line}: empty sequence in column '{header[sequenceAt]}'");
-            var label = fields[labelAt].Trim();
-            if (label.Length == 0) throw new UserInputException($"{path}:{line}: empty label in column '{header[labelAt]}'");
+            var label = labelAt < 0 ? "" : fields[labelAt].Trim();
+            if (labelAt >= 0 && label.Length == 0) throw new UserInputException($"{path}:{line}: empty label in column '{header[labelAt]}'");
             var id = idAt >= 0 ? fields[idAt].Trim() : $"row{line}";
             sequences.Add(SequenceRecord.FromText(id, bases, where: $"{path}:{line}: column '{header[sequenceAt]}'"));
-            labels.Add(label);
+            if (labelAt >= 0) labels.Add(label);
         }
         if (sequences.Count == 0) throw new UserInputException($"{path}: no rows after the header");
         return new LabelledSequences(path, sequences, labels);

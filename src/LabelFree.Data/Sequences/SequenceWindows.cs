@@ -23,7 +23,14 @@ public static class SequenceWindows
     /// with more than <paramref name="maxUnknownFraction"/> non-ACGT bases are drawn again. The stream is
     /// <c>Rng.For(seed, "sequence-windows", index)</c>: pass the epoch as <paramref name="index"/> for fresh windows each epoch.
     /// </summary>
-    public static SequenceWindow[] Sample(IReadOnlyList<SequenceRecord> records, int length, int count, long seed, long index = 0, double maxUnknownFraction = 1.0)
+    public static SequenceWindow[] Sample(IReadOnlyList<SequenceRecord> records, int length, int count, long seed, long index = 0, double maxUnknownFraction = 1.0) =>
+        Sample(records, length, count, Rng.For(seed, "sequence-windows", index), maxUnknownFraction);
+
+    /// <summary>
+    /// <paramref name="count"/> windows drawn as above from <paramref name="rng"/> (a training step's stream, so that a
+    /// resumed run draws the same windows).
+    /// </summary>
+    public static SequenceWindow[] Sample(IReadOnlyList<SequenceRecord> records, int length, int count, Rng rng, double maxUnknownFraction = 1.0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         if (length < 1) throw new UserInputException($"window length: expected at least 1 base, got {length}");
@@ -37,7 +44,6 @@ public static class SequenceWindows
         }
         if (total == 0) throw new UserInputException($"window length: no record is at least {length} bases long (longest: {(records.Count == 0 ? 0 : records.Max(r => r.Length))})");
 
-        var rng = Rng.For(seed, "sequence-windows", index);
         var windows = new SequenceWindow[count];
         var maxUnknown = (int)Math.Floor(maxUnknownFraction * length);
         for (var w = 0; w < count; w++)

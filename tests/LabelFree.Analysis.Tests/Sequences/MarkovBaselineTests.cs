@@ -77,6 +77,26 @@ public class MarkovBaselineTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Span_bits_left_to_right_and_given_both_sides_match_a_hand_computation()
+    {
+        var model = MarkovBaseline.Fit(Bases("AACGTTGCAACCGGTTACGTAGCT"), order: 1, alpha: 1);
+        var sequence = "GACGT"u8;
+        double P(string context, char next) => model.Probability(System.Text.Encoding.ASCII.GetBytes(context), (byte)next);
+
+        // Left to right: the span "CG" of GACGT is coded as p(C | A) p(G | C).
+        Assert.Equal(-Math.Log2(P("A", 'C') * P("C", 'G')), model.CausalSpanBits(sequence, 2, 2), 12);
+        // Given both sides, one base: p(C | A, then G) = p(C|A) p(G|C) / sum over b of p(b|A) p(G|b).
+        var normaliser = "ACGT".Sum(b => P("A", b) * P(b.ToString(), 'G'));
+        Assert.Equal(-Math.Log2(P("A", 'C') * P("C", 'G') / normaliser), model.ConditionalSpanBits(sequence, 2, 1), 12);
+        // Two bases: p(CG | A, then T) over all 16 pairs; the base after the span depends on its last base only (order 1).
+        var pairs = from a in "ACGT" from b in "ACGT" select P("A", a) * P(a.ToString(), b) * P(b.ToString(), 'T');
+        Assert.Equal(-Math.Log2(P("A", 'C') * P("C", 'G') * P("G", 'T') / pairs.Sum()), model.ConditionalSpanBits(sequence, 2, 2), 12);
+        // At the end of the sequence nothing follows, so both sides are the left side.
+        Assert.Equal(model.CausalSpanBits(sequence, 4, 1), model.ConditionalSpanBits(sequence, 4, 1), 12);
+        Assert.Throws<ArgumentException>(() => model.ConditionalSpanBits("ACNGT"u8, 2, 1));
+    }
+
+    [Fact]
     public void Bad_settings_are_user_errors()
     {
         Assert.Contains("markov order", Assert.Throws<UserInputException>(() => MarkovBaseline.Fit(Bases("ACGT"), order: 11)).Message);

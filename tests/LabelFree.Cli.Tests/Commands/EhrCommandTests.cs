@@ -19,7 +19,7 @@ public class EhrCommandTests
                      (["ehr", "pretrain", "--events", folder["no_time.csv"], "--patients", patients, "--out", folder["run"]], "expected exactly one time column"),
                      (["ehr", "pretrain", "--events", events, "--patients", patients, "--bins", "0", "--out", folder["run"]], "--bins: expected a positive number"),
                      (["ehr", "finetune", "--model", folder["nomodel"], "--events", events, "--patients", patients, "--task", "outcome", "--outcome", "I50", "--out", folder["run"]], "nomodel: model folder not found"),
-                     (["ehr", "finetune", "--model", folder["nomodel"], "--events", events, "--patients", patients, "--task", "survival", "--out", folder["run"]], "--task: expected next-visit or outcome, got survival"),
+                     (["ehr", "finetune", "--model", folder["nomodel"], "--events", events, "--patients", patients, "--task", "survival", "--out", folder["run"]], "--task: expected next-visit or outcome, got 'survival'"),
                      (["ehr", "embed", "--model", folder["nomodel"], "--events", events, "--patients", patients, "--clusters", "1", "--out", folder["run"]], "--clusters: expected 2 to 20"),
                  })
         {

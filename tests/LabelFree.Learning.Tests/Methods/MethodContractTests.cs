@@ -1,6 +1,7 @@
 using LabelFree.Core.Randomness;
 using LabelFree.Core.Training;
 using LabelFree.Data.Imaging;
+using LabelFree.Data.Sequences;
 using LabelFree.Data.Signals;
 using LabelFree.Data.SingleCell;
 using LabelFree.Data.SingleCell.Simulation;
@@ -9,6 +10,7 @@ using LabelFree.Learning.Methods.AnomalyTransformer;
 using LabelFree.Learning.Methods.Behrt;
 using LabelFree.Learning.Methods.ConvAutoencoder;
 using LabelFree.Learning.Methods.Deformable;
+using LabelFree.Learning.Methods.DnaLanguageModel;
 using LabelFree.Learning.Methods.Maat;
 using LabelFree.Learning.Methods.Micdir;
 using LabelFree.Learning.Methods.Scvi;
@@ -42,6 +44,9 @@ public class MethodContractTests
     private static readonly int[] CellBatchCodes = CellData.Encode(Cells.Obs["batch"]).Codes;
 
     private static readonly (List<BehrtSequence> Sentences, List<float[]> Targets) Patients = BehrtToy.Sentences(16, seed: 5);
+    private static readonly SequenceRecord[] Dna = Enumerable.Range(0, 6).Select(i => SequenceRecord.FromText($"r{i}",
+        new string(Enumerable.Range(0, 90).Select(j => "ACGT"[(j * j + 7 * i + j / 5) % 4]).ToArray()))).ToArray();
+    private static readonly ReadOnlyMemory<byte>[] DnaBases = Dna.Select(r => (ReadOnlyMemory<byte>)r.Bases).ToArray();
 
     /// <summary>Two channels of noisy sines, 200 samples, and a tiny anomaly-attention encoder of window 16.</summary>
     private static readonly Signal Waves = new("waves", ["x0", "x1"], [.. Enumerable.Range(0, 2).Select(c =>
@@ -105,6 +110,16 @@ public class MethodContractTests
             (m, steps) => ((Maat)m).Fit(Waves.Slice(0, 150), Waves.Slice(150, 200), Steps(steps), stride: 4),
             folder => Maat.Load(folder, TestTorch.Cpu),
             m => ((Maat)m).Score(Waves)),
+        new MethodCase(DnaLanguageModel.MethodName,
+            seed => DnaLanguageModel.Create(DnaLanguageModelTests.Tiny(DnaMethod.Dnabert), seed, TestTorch.Cpu),
+            (m, steps) => ((DnaLanguageModel)m).Fit(Dna, 40, DnaBases[..2], Steps(steps)),
+            folder => DnaLanguageModel.Load(folder, TestTorch.Cpu),
+            m => ((DnaLanguageModel)m).Embed(DnaBases).Mean.Cast<float>().ToArray()),
+        new MethodCase(DnaClassifier.MethodName,
+            seed => NewDnaClassifier(seed),
+            (m, steps) => ((DnaClassifier)m).Fit(DnaBases, [0, 1, 0, 1, 0, 1], (DnaBases[..2], [0, 1]), Steps(steps)),
+            folder => DnaClassifier.Load(folder, TestTorch.Cpu),
+            m => ((DnaClassifier)m).Predict(DnaBases).Cast<double>().Select(p => (float)p).ToArray()),
     ];
 
     [Theory]
@@ -156,6 +171,13 @@ public class MethodContractTests
         using var c = method.Create(4);
         Assert.Equal(Weights(a), Weights(b));
         Assert.NotEqual(Weights(a), Weights(c));
+    }
+
+    /// <summary>A classifier fine-tuned from a new tiny Nucleotide Transformer (the language model is disposed once its encoder is copied).</summary>
+    private static DnaClassifier NewDnaClassifier(long seed)
+    {
+        using var pretrained = DnaLanguageModel.Create(DnaLanguageModelTests.Tiny(DnaMethod.Nt), seed, TestTorch.Cpu);
+        return DnaClassifier.FromPretrained(pretrained, ["x", "y"], seed, TestTorch.Cpu);
     }
 
     /// <summary>Pairs of one textured disc, the moving one shifted by up to 3 pixels (from the step's stream).</summary>

@@ -16,9 +16,10 @@ public static class DemoCommand
     public const string Registration = "registration";
     public const string Cells = "cells";
     public const string Ehr = "ehr";
+    public const string Dna = "dna";
 
     /// <summary>The demo's pipelines, in the order they run.</summary>
-    public static readonly string[] Pipelines = [BrainAutoencoder, Anomaly, Gwas, Registration, Cells, Ehr];
+    public static readonly string[] Pipelines = [BrainAutoencoder, Anomaly, Gwas, Registration, Cells, Ehr, Dna];
 
     public static Command Create()
     {
@@ -27,7 +28,7 @@ public static class DemoCommand
         var resume = new Option<bool>("--resume") { Description = "Continue a killed demo run in --out from its last checkpoint" };
         var steps = new Option<long?>("--steps") { Description = "Override the number of training steps" }.Positive().Sets("max_steps");
         var only = new Option<string[]>("--only") { Description = $"Run only these pipelines ({string.Join(", ", Pipelines)})", AllowMultipleArgumentsPerToken = true };
-        only.AcceptOnlyFromAmong(Pipelines);
+        only.OneOf(Pipelines);
 
         var command = new Command("demo", "Run every LabelFree pipeline on the bundled real data and write report.html") { quick, resume, steps, only };
         run.AddTo(command);
@@ -81,6 +82,14 @@ public static class DemoCommand
             var ehr = EhrPipeline.Run(settings, report, progress);
             var models = string.Join(", ", ehr.Prediction.Models.Select(m => FormattableString.Invariant($"{m.Model} {m.Auroc.Value:F3} [{m.Auroc.Lower:F3}, {m.Auroc.Upper:F3}]")));
             output.WriteLine(FormattableString.Invariant($"health records (BEHRT): {ehr.Prediction.Patients.Test} held-out NAFLD patients, heart failure or death in 5 years, AUROC {models}; {ehr.Subtypes.Subtypes.Count} subtypes, log-rank P {ehr.Subtypes.KmeansLogRank.P:G3}"));
+        }
+        if (settings.Runs(Dna))
+        {
+            var dna = DnaPipeline.Run(settings, report, progress);
+            output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"dna (Nucleotide Transformer): held-out {dna.HeldOut.ModelBits:F3} bits/nt, Markov order {dna.HeldOut.MarkovOrder} {dna.HeldOut.MarkovCausalBits:F3} left to right, " +
+                $"{dna.HeldOut.MarkovConditionalBits:F3} both sides; E. coli 5-fold accuracy fine-tuned {dna.EcoliFinetune.Scores["fine_tuned"].Accuracy:F3}, " +
+                $"probe {dna.EcoliProbe.Scores["probe_mean"].Accuracy:F3}, k-mer baseline {dna.EcoliFinetune.Scores["kmer_baseline"].Accuracy:F3}; {dna.Significant} significant motifs"));
         }
 
         var reportPath = Path.Combine(settings.Out, "report.html");

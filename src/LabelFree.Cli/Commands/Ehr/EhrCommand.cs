@@ -26,17 +26,6 @@ internal sealed class CohortOptions
         command.Options.Add(Patients);
     }
 
-    /// <summary>Accepts only <paramref name="values"/>, reporting another value on one line (System.CommandLine's own check lists them on several).</summary>
-    public static Option<string> OneOf(Option<string> option, params string[] values)
-    {
-        option.Validators.Add(result =>
-        {
-            if (result.Tokens.Count == 1 && !values.Contains(result.Tokens[0].Value))
-                result.AddError($"{option.Name}: expected {string.Join(", ", values.SkipLast(1))} or {values[^1]}, got {result.Tokens[0].Value}");
-        });
-        return option;
-    }
-
     public static Option<string?> Landmark() => new("--landmark")
     {
         Description = "When predictions are made: a time on the events' scale (0, 2005-01-01, 2005.0) or a code (each patient's first such event); default day 0 of a days cohort",

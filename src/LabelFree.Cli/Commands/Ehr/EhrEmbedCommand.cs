@@ -17,7 +17,7 @@ public static class EhrEmbedCommand
         var clusters = new Option<int>("--clusters") { Description = "k-means subtypes", DefaultValueFactory = _ => 4 }.Positive();
         var resolution = new Option<double>("--resolution") { Description = "Leiden resolution", DefaultValueFactory = _ => 1.0 }.PositiveFinite();
         var split = new Option<string>("--split") { Description = "Which patients of the model's seeded split: all, train, validation or test", DefaultValueFactory = _ => "all" };
-        CohortOptions.OneOf(split, "all", "train", "validation", "test");
+        split.OneOf("all", "train", "validation", "test");
         var run = new RunOptions("Output folder (embeddings.tsv, clusters.tsv, subtype_codes.tsv, survival.json, figures/)");
         var command = new Command("embed", "Embed patients with a pre-trained BEHRT, cluster them into subtypes and compare the subtypes' survival") { model, landmark, outcome, clusters, resolution, split };
         cohort.AddTo(command);

@@ -13,7 +13,7 @@ public static class EhrFinetuneCommand
         var model = new Option<string>("--model") { Description = "Pre-trained model folder (RUN/model of ehr pretrain)", Required = true };
         var cohort = new CohortOptions();
         var task = new Option<string>("--task") { Description = "next-visit (the next visit's codes) or outcome (--outcome within --horizon-days of --landmark)", Required = true };
-        CohortOptions.OneOf(task, "next-visit", "outcome");
+        task.OneOf("next-visit", "outcome");
         var outcome = new Option<string?>("--outcome") { Description = "Outcome codes, comma-separated; death means death in the patients table (heart_failure,death)" };
         var horizon = new Option<int>("--horizon-days") { Description = "Horizon after the landmark, in days", DefaultValueFactory = _ => 1826 }.Positive();
         var landmark = CohortOptions.Landmark();

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LabelFree.Cli.Options;
 using LabelFree.Core.Progress;
 using LabelFree.Workflows.Gwas;
 
@@ -20,7 +21,7 @@ public static class LociCommand
         var bfile = new Option<string>("--bfile") { Description = "PLINK 1 binary fileset prefix for r²", Required = true };
         var output = new Option<string>("--out") { Description = "loci table (TSV); clumps go to OUT.clumps.tsv", Required = true };
         var preset = new Option<string>("--clump-preset") { Description = "plink: p1 1e-4, p2 1e-2, r2 0.5, 250 kb; genome-wide: 5e-8, 1e-2, 0.1, 250 kb", DefaultValueFactory = _ => "plink" };
-        preset.AcceptOnlyFromAmong("plink", "genome-wide");
+        preset.OneOf("plink", "genome-wide");
         var p1 = new Option<double?>("--clump-p1") { Description = "index variant p-value threshold" };
         var p2 = new Option<double?>("--clump-p2") { Description = "clumped variant p-value threshold" };
         var r2 = new Option<double?>("--clump-r2") { Description = "r² threshold" };

@@ -23,7 +23,7 @@ public static class RegisterTrainCommand
         var masks = new Option<string[]>("--masks") { Description = "Brain masks, one per scan (default: non-zero voxels of skull-stripped scans)", AllowMultipleArgumentsPerToken = true }
             .Sets(BrainMask.BrainMaskSetting);
         var method = new Option<string>("--method") { Description = string.Join(" or ", DeformableMethods.Names), DefaultValueFactory = _ => VoxelMorph.MethodName };
-        method.AcceptOnlyFromAmong([.. DeformableMethods.Names]);
+        method.OneOf([.. DeformableMethods.Names]);
         var grid = new Option<int[]>("--grid") { Description = "Working grid in voxels, x y z (multiples of 16)", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [48, 48, 48] };
         var spacing = new Option<double>("--spacing") { Description = "Working grid spacing in mm", DefaultValueFactory = _ => 4.0 }.PositiveFinite();
         var crop = new Option<int[]>("--crop")

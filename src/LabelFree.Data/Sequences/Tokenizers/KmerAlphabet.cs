@@ -4,7 +4,7 @@ namespace LabelFree.Data.Sequences.Tokenizers;
 /// k-mers as numbers in the order both reference vocabularies use: base 4 with digits A=0, T=1, C=2, G=3 and the last
 /// base varying fastest (AAA, AAT, AAC, AAG, ATA, ...), as Python's itertools.product("ATCG", repeat=k) lists them.
 /// </summary>
-internal static class KmerAlphabet
+public static class KmerAlphabet
 {
     public const string Bases = "ATCG";
 
