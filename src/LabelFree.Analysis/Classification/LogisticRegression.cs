@@ -11,7 +11,8 @@ namespace LabelFree.Analysis.Classification;
 /// minimises mean over rows of -log softmax(x W + b)[y] + (l2 / 2) ||W||². The objective is strictly convex, so the
 /// optimum is unique; it is found by L-BFGS (10 pairs, Armijo backtracking) in double precision until the largest
 /// gradient component is below the tolerance. scikit-learn's LogisticRegression(C) is the same model with
-/// l2 = 1 / (C n) on the same standardised features.
+/// l2 = 1 / (C n) on the same standardised features. For binary labels on a large sparse design see
+/// <see cref="SparseLogisticRegression"/>.
 /// </summary>
 public sealed class LogisticRegression
 {

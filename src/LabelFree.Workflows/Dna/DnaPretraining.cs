@@ -108,7 +108,7 @@ public static class DnaPretraining
         SaveBitsCurve(run.Out, Path.Combine(figures, "bits_per_nucleotide.png"), heldOutBits, settings.Method);
         var stepsPerSecond = MetricsLog.Read(Path.Combine(run.Out, MetricsLog.FileName)).LastOrDefault(l => l.Phase == "train")?.StepsPerSecond ?? double.NaN;
         var summary = new DnaPretrainSummary(result.Steps, result.FinalLoss, result.BestValidationLoss, seconds,
-            stepsPerSecond * training.BatchSize * model.Tokenizer.Tokenize(new string('A', windowBases)).Count, heldOutBits);
+            stepsPerSecond * training.BatchSize * model.Tokenizer.Tokenize(Enumerable.Repeat((byte)'A', windowBases).ToArray()).Count, heldOutBits);
         Json.Write(Path.Combine(run.Out, "summary.json"), summary);
         return summary;
     }

@@ -1,4 +1,4 @@
-using LabelFree.Analysis.Regression;
+using LabelFree.Analysis.Classification;
 using LabelFree.Data.Ehr;
 
 namespace LabelFree.Workflows.Ehr;
@@ -13,12 +13,12 @@ public sealed class CodeCountBaseline
 {
     public static readonly double[] Penalties = [1e-1, 1e-2, 1e-3, 1e-4];
 
-    private readonly LogisticModel[] _models;
+    private readonly SparseLogisticModel[] _models;
     private readonly double[] _scale;
     private readonly double _ageMean;
     private readonly EhrTokens _tokens;
 
-    private CodeCountBaseline(EhrTokens tokens, double[] scale, double ageMean, LogisticModel[] models, double[] penalties)
+    private CodeCountBaseline(EhrTokens tokens, double[] scale, double ageMean, SparseLogisticModel[] models, double[] penalties)
     {
         _tokens = tokens;
         _scale = scale;
@@ -49,7 +49,7 @@ public sealed class CodeCountBaseline
         var x = Design(raw, scale, ageMean, columns);
         var xValidation = Design(validation.Select(e => Counts(cohort, tokens, e)).ToList(), scale, ageMean, columns);
         var labels = train[0].Target.Length;
-        var models = new LogisticModel[labels];
+        var models = new SparseLogisticModel[labels];
         var chosen = new double[labels];
         for (var l = 0; l < labels; l++)
         {
@@ -58,7 +58,7 @@ public sealed class CodeCountBaseline
             var best = double.PositiveInfinity;
             foreach (var penalty in Penalties)
             {
-                var model = LogisticRegression.Fit(x, y, penalty);
+                var model = SparseLogisticRegression.Fit(x, y, penalty);
                 var loss = validation.Count == 0 ? 0 : LogLoss(model.Predict(xValidation), yValidation);
                 if (loss < best || models[l] is null)
                 {

@@ -13,7 +13,7 @@ public static class DnaControlsCommand
         var split = new Option<string>("--split") { Description = "split.tsv of that pre-training run (test rows come from its held-out records)", Required = true };
         var bases = new Option<int>("--bases") { Description = "Bases at the end of each record (next to the TSS for upstream files)", DefaultValueFactory = _ => 300 }.Positive();
         var perPart = new Option<int>("--records") { Description = "At most this many records for each of train.csv and test.csv", DefaultValueFactory = _ => 1000 }.Positive().Sets("per_part");
-        var run = new RunOptions(seed: true, compute: false);
+        var run = new RunOptions(device: false, threads: false);
         var command = new Command("controls", "Tables of promoter windows and dinucleotide-shuffled copies (train.csv, test.csv) for probes and fine-tuning") { fasta, split, bases, perPart };
         run.AddTo(command);
         command.SetAction(r =>

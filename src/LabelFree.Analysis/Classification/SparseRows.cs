@@ -1,4 +1,4 @@
-namespace LabelFree.Analysis.Regression;
+namespace LabelFree.Analysis.Classification;
 
 /// <summary>A sparse matrix by rows (CSR): row i holds the columns <c>Index[Start[i]..Start[i+1]]</c> with <c>Value</c>s.</summary>
 public sealed record SparseRows(int Columns, int[] Start, int[] Index, float[] Value)

@@ -1,11 +1,11 @@
 using System.Globalization;
-using LabelFree.Analysis.Regression;
+using LabelFree.Analysis.Classification;
 using LabelFree.Core.Randomness;
 using LabelFree.TestKit;
 
-namespace LabelFree.Analysis.Tests.Regression;
+namespace LabelFree.Analysis.Tests.Classification;
 
-public class LogisticRegressionTests
+public class SparseLogisticRegressionTests
 {
     [Fact]
     public void Matches_scipy_minimising_the_same_penalised_log_loss()
@@ -30,7 +30,7 @@ public class LogisticRegressionTests
         }
         var x = SparseRows.FromRows(p, rows);
         const double l2 = 0.01;
-        var model = LogisticRegression.Fit(x, labels, l2);
+        var model = SparseLogisticRegression.Fit(x, labels, l2);
 
         using var folder = new TempFolder();
         var dense = Enumerable.Range(0, n).Select(i => string.Join(",", Enumerable.Range(0, p).Select(j =>
@@ -60,10 +60,10 @@ public class LogisticRegressionTests
     {
         var x = SparseRows.FromRows(2, [[(0, 1f)], [(0, 1f), (1, 2f)], [(1, -1f)], [], [(0, -1f)]]);
         bool[] y = [true, true, false, false, false];
-        var weak = LogisticRegression.Fit(x, y, 1e-4);
-        var strong = LogisticRegression.Fit(x, y, 1);
+        var weak = SparseLogisticRegression.Fit(x, y, 1e-4);
+        var strong = SparseLogisticRegression.Fit(x, y, 1);
         Assert.True(Math.Abs(strong.Weights[0]) < Math.Abs(weak.Weights[0]));
         Assert.All(weak.Predict(x), v => Assert.InRange(v, 0f, 1f));
-        Assert.Throws<ArgumentOutOfRangeException>(() => LogisticRegression.Fit(x, y, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SparseLogisticRegression.Fit(x, y, 0));
     }
 }

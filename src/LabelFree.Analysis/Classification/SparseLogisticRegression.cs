@@ -1,7 +1,7 @@
-namespace LabelFree.Analysis.Regression;
+namespace LabelFree.Analysis.Classification;
 
 /// <summary>A fitted logistic model: P(y = 1 | x) = σ(x·w + b).</summary>
-public sealed record LogisticModel(double[] Weights, double Intercept)
+public sealed record SparseLogisticModel(double[] Weights, double Intercept)
 {
     public double Probability(SparseRows x, int row) => Sigmoid(x.Dot(row, Weights) + Intercept);
 
@@ -12,13 +12,15 @@ public sealed record LogisticModel(double[] Weights, double Intercept)
 
 /// <summary>
 /// L2-penalised logistic regression, minimising mean log-loss + (l2 / 2)·|w|² (the intercept is not penalised; this
-/// is scikit-learn's LogisticRegression with C = 1 / (n·l2)). Fitted by Newton's method with conjugate-gradient steps
+/// is scikit-learn's SparseLogisticRegression with C = 1 / (n·l2)). Fitted by Newton's method with conjugate-gradient steps
 /// on Hessian-vector products and a backtracking line search (a truncated Newton method, as liblinear's), so each
-/// iteration costs a few passes over the non-zeros of a sparse design and no p x p matrix is formed.
+/// iteration costs a few passes over the non-zeros of a sparse design and no p x p matrix is formed. Binary labels on
+/// a sparse design as given (health-record code counts, thousands of columns mostly zero); for several classes on a
+/// small dense design, standardised inside, see <see cref="LogisticRegression"/>.
 /// </summary>
-public static class LogisticRegression
+public static class SparseLogisticRegression
 {
-    public static LogisticModel Fit(SparseRows x, ReadOnlySpan<bool> y, double l2, int maxIterations = 100, double tolerance = 1e-6)
+    public static SparseLogisticModel Fit(SparseRows x, ReadOnlySpan<bool> y, double l2, int maxIterations = 100, double tolerance = 1e-6)
     {
         if (x.Rows != y.Length) throw new ArgumentException($"{x.Rows} rows but {y.Length} labels");
         if (!(l2 > 0)) throw new ArgumentOutOfRangeException(nameof(l2), "the L2 penalty must be positive");
@@ -50,7 +52,7 @@ public static class LogisticRegression
             for (var i = 0; i < n; i++)
             {
                 margin[i] = x.Dot(i, theta) + theta[p];
-                prob[i] = LogisticModel.Sigmoid(margin[i]);
+                prob[i] = SparseLogisticModel.Sigmoid(margin[i]);
                 var r = (prob[i] - (labels[i] ? 1 : 0)) / n;
                 x.AddRow(i, r, gradient);
                 gradient[p] += r;
@@ -76,7 +78,7 @@ public static class LogisticRegression
             (theta, value) = (candidate, next);
             if (improvement < 1e-12 * Math.Max(1, Math.Abs(value))) break;
         }
-        return new LogisticModel(theta[..p], theta[p]);
+        return new SparseLogisticModel(theta[..p], theta[p]);
     }
 
     /// <summary>Solves H s = g for the Newton step, H = Xᵀ D X / n + l2 I (no penalty on the intercept), to residual <paramref name="tolerance"/>.</summary>
