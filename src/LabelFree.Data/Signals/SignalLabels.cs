@@ -12,29 +12,34 @@ public sealed record SignalInterval(int Start, int End, string? Kind = null, str
     public int Length => End - Start;
 }
 
+/// <summary>A signal's labels: one per sample, and the labelled stretches (with their kind and channel when the file gave them).</summary>
+public sealed record SignalLabelSet(bool[] PerSample, IReadOnlyList<SignalInterval> Intervals);
+
 /// <summary>
 /// Anomaly labels of a signal, one per sample. Read from either of two layouts (CSV or TSV, gzipped or not): intervals,
 /// a table with columns <c>start</c> and <c>end</c> (zero-based sample indices, end exclusive; other columns such as
-/// <c>kind</c> are ignored), or per-sample labels, one 0/1 row per sample in a column named <c>label</c> (or the only
+/// <c>kind</c> and <c>channel</c> are kept with each interval), or per-sample labels, one 0/1 row per sample in a column named <c>label</c> (or the only
 /// column), as many rows as the signal has samples.
 /// </summary>
 public static class SignalLabels
 {
-    public static bool[] Read(string path, int length)
+    public static SignalLabelSet Read(string path, int length)
     {
         using var table = DelimitedText.Open(path, "labels table");
-        var (start, end) = (table.Find("start"), table.Find("end"));
+        var (start, end, kind, channel) = (table.Find("start"), table.Find("end"), table.Find("kind"), table.Find("channel"));
         var labels = new bool[length];
         if (start >= 0 && end >= 0)
         {
+            var intervals = new List<SignalInterval>();
             while (table.Next(out var f))
             {
                 if (!int.TryParse(f[start], CultureInfo.InvariantCulture, out var s) || !int.TryParse(f[end], CultureInfo.InvariantCulture, out var e))
                     throw table.Error($"start '{f[start]}' and end '{f[end]}' must be whole sample indices");
                 if (s < 0 || e <= s || e > length) throw table.Error($"interval [{s}, {e}) is not inside the signal's {length} samples (end exclusive)");
                 Array.Fill(labels, true, s, e - s);
+                intervals.Add(new SignalInterval(s, e, kind >= 0 && f[kind].Length > 0 ? f[kind] : null, channel >= 0 && f[channel].Length > 0 ? f[channel] : null));
             }
-            return labels;
+            return new SignalLabelSet(labels, intervals.OrderBy(i => i.Start).ToList());
         }
         var column = table.Find("label") is var k && k >= 0 ? k
             : table.Header.Length == 1 ? 0
@@ -51,7 +56,7 @@ public static class SignalLabels
             };
         }
         if (row != length) throw new UserInputException($"{path}: {row} label rows, but the signal has {length} samples");
-        return labels;
+        return new SignalLabelSet(labels, Intervals(labels));
     }
 
     /// <summary>The runs of true in <paramref name="labels"/> as intervals.</summary>

@@ -12,7 +12,7 @@ namespace LabelFree.Learning.Methods.AnomalyTransformer;
 /// windows of a normal signal, and the per-sample anomaly score (<see cref="AnomalyTransformerConfig"/> describes both).
 /// </summary>
 public abstract class AssociationModel<TSelf, TConfig>(TConfig config, AnomalyTransformerNet net, Device device)
-    : MethodModel<TSelf, TConfig, AnomalyTransformerNet, SignalWindowBatch>(config, net, device)
+    : MethodModel<TSelf, TConfig, AnomalyTransformerNet, SignalWindowBatch>(config, net, device), ISignalAnomalyModel
     where TSelf : AssociationModel<TSelf, TConfig>, IMethodDefinition<TSelf, TConfig, AnomalyTransformerNet>
     where TConfig : IAssociationConfig<TConfig>
 {
@@ -20,8 +20,9 @@ public abstract class AssociationModel<TSelf, TConfig>(TConfig config, AnomalyTr
 
     public AnomalyTransformerConfig Architecture => Config.Architecture();
 
-    /// <summary>The window the model reads, in samples.</summary>
     public int Window => Architecture.Window;
+
+    public SignalInput Input => Architecture.Input;
 
     /// <summary>
     /// The sum of the minimax strategy's two losses (see <see cref="AnomalyTransformerConfig"/>): 2R - k AD(S, sg(P)) +
