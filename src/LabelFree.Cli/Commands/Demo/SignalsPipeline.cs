@@ -26,13 +26,16 @@ public static class SignalsPipeline
     public static SignalsDemoResult Run(DemoSettings demo, HtmlReport report, IProgressReporter progress)
     {
         var folder = Path.Combine(demo.Out, "signals");
-        var signals = new List<(string Name, string File)> { ("ECG, MIT-BIH record 208 (360 Hz)", "signals/mitbih208_mlii_360hz.csv.gz") };
-        if (!demo.Quick) signals.Add(("EEG, 4 channels (256 Hz)", "signals/eeg_motor_imagery_256hz.csv.gz"));
-        var datasets = new List<SignalsDemoDataset>();
-        foreach (var (name, file) in signals)
+        // The ECG has a time column; the EEG's file has none, so its rate is given.
+        var signals = new List<(string Name, string Folder, SignalSource Source)>
         {
-            var dataFolder = Path.Combine(folder, Path.GetFileName(file).Split('_')[0]);
-            var source = new SignalSource(DataFolder.File(file));
+            ("ECG, MIT-BIH record 208 (360 Hz)", "mitbih208", new SignalSource(DataFolder.File("signals/mitbih208_mlii_360hz.csv.gz"))),
+        };
+        if (!demo.Quick) signals.Add(("EEG, 4 channels (256 Hz)", "eeg", new SignalSource(DataFolder.File("signals/eeg_motor_imagery_256hz.csv.gz"), SamplingRate: 256)));
+        var (datasets, figures) = (new List<SignalsDemoDataset>(), new List<string>());
+        foreach (var (name, subfolder, source) in signals)
+        {
+            var dataFolder = Path.Combine(folder, subfolder);
             progress.Info($"signals: injecting anomalies into the second half of {name}");
             var injected = SignalInjection.Run(new SignalInjectSettings(source, new InjectionOptions()), demo.In(Path.Combine(dataFolder, "injected")), "demo signals inject");
             var (training, evaluations) = (new List<SignalTrainSummary>(), new List<DetectorEvaluation>());
@@ -51,6 +54,7 @@ public static class SignalsPipeline
             // Baselines are fitted on the same samples for both methods, so the first evaluation's stand for both; the method rows come first.
             var ordered = evaluations.OrderBy(e => e.Detector is SignalDetectors.MovingMedian or SignalDetectors.NearestWindow).ToList();
             datasets.Add(new SignalsDemoDataset(name, injected, training, ordered, SignalEvaluation.Winners(ordered)));
+            figures.Add(Path.Combine(dataFolder, "anomaly-transformer", "eval", "figures", "scores.png"));
         }
         var result = new SignalsDemoResult(datasets);
         Json.Write(Path.Combine(folder, "summary.json"), result);
@@ -64,16 +68,14 @@ public static class SignalsPipeline
                        "labels), F1 and range-based F1 (Tatbul et al. 2018) at the chosen threshold, and F1 after point adjustment (a labelled stretch counts " +
                        "as found when one sample is), shown only because the papers report it. Baselines: the moving-median residual (Wu and Keogh 2021) and " +
                        "the distance of each window to the nearest training window." + (demo.Quick ? " This quick run trains far too briefly; see bench/RESULTS.md for full runs." : ""));
-        foreach (var d in datasets)
+        foreach (var (d, figure) in datasets.Zip(figures))
         {
             section.Paragraph($"{d.Name}: {d.Injected.Anomalies} anomalies over {d.Injected.AnomalousSamples:N0} of {d.Injected.Samples:N0} held-out samples; " +
                               $"training {string.Join(", ", d.Training.Select(t => $"{t.Method} {t.Steps} steps"))}. Best: {string.Join("; ", d.Best.Select(b => $"{b.Key} {b.Value}"))}.")
                 .Table(["detector", "AUROC", "AUPRC", "best F1", "F1", "range F1", "point-adjusted F1 (papers only)", "threshold"],
                     d.Detectors.Select(e => (IReadOnlyList<string>)[e.Detector, F(e.Scores.Auroc), F(e.Scores.Auprc), F(e.Scores.BestF1.F1), F(e.Scores.AtThreshold.F1),
                         F(e.Scores.RangeBased.F1), F(e.Scores.PointAdjusted.F1), e.Threshold.ToString("G4", CultureInfo.InvariantCulture)]));
-            var dataFolder = Path.GetDirectoryName(Path.GetDirectoryName(d.Injected.Signal))!;
-            section.Figure(Path.Combine(dataFolder, "anomaly-transformer", "eval", "figures", "scores.png"),
-                $"{d.Name}: the held-out half with injected anomalies shaded, and each detector's scores with its threshold (dashed).");
+            section.Figure(figure, $"{d.Name}: the held-out half with injected anomalies shaded, and each detector's scores with its threshold (dashed).");
         }
         return result;
     }
