@@ -8,6 +8,7 @@ using LabelFree.Cli.Commands.Ehr;
 using LabelFree.Cli.Commands.Gwas;
 using LabelFree.Cli.Commands.Loci;
 using LabelFree.Cli.Commands.Register;
+using LabelFree.Cli.Commands.Signals;
 using LabelFree.Cli.Options;
 using LabelFree.Core.Errors;
 
@@ -42,6 +43,7 @@ public static class CommandLine
         CellsCommand.Create(),
         EhrCommand.Create(),
         DnaCommand.Create(),
+        SignalsCommand.Create(),
     };
 
     public static int Run(RootCommand root, string[] args, TextWriter? error = null)

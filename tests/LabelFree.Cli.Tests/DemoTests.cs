@@ -41,6 +41,10 @@ public class DemoTests
         foreach (var file in new[] { "dna/pretrain/heldout.json", "dna/pretrain/model/model.safetensors", "dna/ecoli_probe/metrics.json", "dna/ecoli_finetune/metrics.json",
                      "dna/motifs/motifs.tsv", "dna/summary.json" })
             Assert.True(File.Exists(Path.Combine(folder.Path, file)), file);
+        Assert.Matches(@"signals \(Anomaly Transformer, MAAT\): ECG, MIT-BIH record 208 \(360 Hz\): AUROC anomaly-transformer [01]\.\d+, maat [01]\.\d+, moving-median [01]\.\d+, nearest-window [01]\.\d+", result.Output);
+        foreach (var file in new[] { "signals/mitbih208/injected/labels.tsv", "signals/mitbih208/maat/model/model.safetensors", "signals/mitbih208/anomaly-transformer/eval/metrics.json",
+                     "signals/mitbih208/anomaly-transformer/eval/figures/scores.png", "signals/summary.json" })
+            Assert.True(File.Exists(Path.Combine(folder.Path, file)), file);
         // The report as a reader sees it: every figure loads, nothing sticks out past a 1280-pixel window; a screenshot
         // of the whole page stays beside the test binaries (report-screenshot.png) for a look.
         var browser = ReportInBrowser.Check(Path.Combine(folder.Path, "report.html"), Path.Combine(AppContext.BaseDirectory, "report-screenshot.png"));

@@ -2,13 +2,16 @@ using LabelFree.Core.Randomness;
 using LabelFree.Core.Training;
 using LabelFree.Data.Imaging;
 using LabelFree.Data.Sequences;
+using LabelFree.Data.Signals;
 using LabelFree.Data.SingleCell;
 using LabelFree.Data.SingleCell.Simulation;
 using LabelFree.Learning.Methods;
+using LabelFree.Learning.Methods.AnomalyTransformer;
 using LabelFree.Learning.Methods.Behrt;
 using LabelFree.Learning.Methods.ConvAutoencoder;
 using LabelFree.Learning.Methods.Deformable;
 using LabelFree.Learning.Methods.DnaLanguageModel;
+using LabelFree.Learning.Methods.Maat;
 using LabelFree.Learning.Methods.Micdir;
 using LabelFree.Learning.Methods.Scvi;
 using LabelFree.Learning.Methods.Strega;
@@ -44,6 +47,15 @@ public class MethodContractTests
     private static readonly SequenceRecord[] Dna = Enumerable.Range(0, 6).Select(i => SequenceRecord.FromText($"r{i}",
         new string(Enumerable.Range(0, 90).Select(j => "ACGT"[(j * j + 7 * i + j / 5) % 4]).ToArray()))).ToArray();
     private static readonly ReadOnlyMemory<byte>[] DnaBases = Dna.Select(r => (ReadOnlyMemory<byte>)r.Bases).ToArray();
+
+    /// <summary>Two channels of noisy sines, 200 samples, and a tiny anomaly-attention encoder of window 16.</summary>
+    private static readonly Signal Waves = new("waves", ["x0", "x1"], [.. Enumerable.Range(0, 2).Select(c =>
+        Enumerable.Range(0, 200).Select(t => (float)(Math.Sin(t / (3.0 + c)) + 0.1 * Math.Cos(7.0 * t))).ToArray())], SamplingRate: 50);
+
+    private static readonly AnomalyTransformerConfig TinyEncoder = new()
+    {
+        Input = SignalInput.FittedOn(Waves), Window = 16, Hidden = 16, Heads = 2, Layers = 2, FeedForward = 16,
+    };
 
     private static TrainingRun Steps(int steps) => new(new TrainerOptions { Seed = 1, MaxSteps = steps, BatchSize = 4, LearningRate = 1e-3 });
 
@@ -88,6 +100,16 @@ public class MethodContractTests
             (m, steps) => ((BehrtPredictor)m).Fit(Patients.Sentences, Patients.Targets, Patients.Sentences[..4], Patients.Targets[..4], Steps(steps)),
             folder => BehrtPredictor.Load(folder, TestTorch.Cpu),
             m => Flatten(((BehrtPredictor)m).Predict(Patients.Sentences))),
+        new MethodCase(AnomalyTransformer.MethodName,
+            seed => AnomalyTransformer.Create(TinyEncoder, seed, TestTorch.Cpu),
+            (m, steps) => ((AnomalyTransformer)m).Fit(Waves.Slice(0, 150), Waves.Slice(150, 200), Steps(steps), stride: 4),
+            folder => AnomalyTransformer.Load(folder, TestTorch.Cpu),
+            m => ((AnomalyTransformer)m).Score(Waves)),
+        new MethodCase(Maat.MethodName,
+            seed => Maat.Create(new MaatConfig { Encoder = TinyEncoder with { CausalAttention = true }, State = 4 }, seed, TestTorch.Cpu),
+            (m, steps) => ((Maat)m).Fit(Waves.Slice(0, 150), Waves.Slice(150, 200), Steps(steps), stride: 4),
+            folder => Maat.Load(folder, TestTorch.Cpu),
+            m => ((Maat)m).Score(Waves)),
         new MethodCase(DnaLanguageModel.MethodName,
             seed => DnaLanguageModel.Create(DnaLanguageModelTests.Tiny(DnaMethod.Dnabert), seed, TestTorch.Cpu),
             (m, steps) => ((DnaLanguageModel)m).Fit(Dna, 40, DnaBases[..2], Steps(steps)),

@@ -17,9 +17,10 @@ public static class DemoCommand
     public const string Cells = "cells";
     public const string Ehr = "ehr";
     public const string Dna = "dna";
+    public const string Signals = "signals";
 
     /// <summary>The demo's pipelines, in the order they run.</summary>
-    public static readonly string[] Pipelines = [BrainAutoencoder, Anomaly, Gwas, Registration, Cells, Ehr, Dna];
+    public static readonly string[] Pipelines = [BrainAutoencoder, Anomaly, Gwas, Registration, Cells, Ehr, Dna, Signals];
 
     public static Command Create()
     {
@@ -90,6 +91,12 @@ public static class DemoCommand
                 $"dna (Nucleotide Transformer): held-out {dna.HeldOut.ModelBits:F3} bits/nt, Markov order {dna.HeldOut.MarkovOrder} {dna.HeldOut.MarkovCausalBits:F3} left to right, " +
                 $"{dna.HeldOut.MarkovConditionalBits:F3} both sides; E. coli 5-fold accuracy fine-tuned {dna.EcoliFinetune.Scores["fine_tuned"].Accuracy:F3}, " +
                 $"probe {dna.EcoliProbe.Scores["probe_mean"].Accuracy:F3}, k-mer baseline {dna.EcoliFinetune.Scores["kmer_baseline"].Accuracy:F3}; {dna.Significant} significant motifs"));
+        }
+        if (settings.Runs(Signals))
+        {
+            var signals = SignalsPipeline.Run(settings, report, progress);
+            output.WriteLine("signals (Anomaly Transformer, MAAT): " + string.Join("; ", signals.Datasets.Select(d => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{d.Name}: AUROC {string.Join(", ", d.Detectors.Select(e => $"{e.Detector} {e.Scores.Auroc:F3}"))}, best AUROC {d.Best["auroc"]}"))));
         }
 
         var reportPath = Path.Combine(settings.Out, "report.html");
