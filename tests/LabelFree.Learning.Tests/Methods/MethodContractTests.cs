@@ -8,11 +8,14 @@ using LabelFree.Learning.Methods;
 using LabelFree.Learning.Methods.Behrt;
 using LabelFree.Learning.Methods.ConvAutoencoder;
 using LabelFree.Learning.Methods.Deformable;
+using LabelFree.Learning.Methods.Dino;
 using LabelFree.Learning.Methods.DnaLanguageModel;
 using LabelFree.Learning.Methods.Micdir;
 using LabelFree.Learning.Methods.Scvi;
+using LabelFree.Learning.Methods.Simclr;
 using LabelFree.Learning.Methods.Strega;
 using LabelFree.Learning.Methods.VoxelMorph;
+using LabelFree.Learning.Nn;
 using LabelFree.Learning.Registration;
 using LabelFree.TestKit;
 using TorchSharp;
@@ -44,6 +47,8 @@ public class MethodContractTests
     private static readonly SequenceRecord[] Dna = Enumerable.Range(0, 6).Select(i => SequenceRecord.FromText($"r{i}",
         new string(Enumerable.Range(0, 90).Select(j => "ACGT"[(j * j + 7 * i + j / 5) % 4]).ToArray()))).ToArray();
     private static readonly ReadOnlyMemory<byte>[] DnaBases = Dna.Select(r => (ReadOnlyMemory<byte>)r.Bases).ToArray();
+
+    private static readonly IReadOnlyList<Data.Tiles.TileImage> SslImages = DinoTests.Images(8).Select((t, i) => t with { Group = $"g{i / 2}" }).ToList();
 
     private static TrainingRun Steps(int steps) => new(new TrainerOptions { Seed = 1, MaxSteps = steps, BatchSize = 4, LearningRate = 1e-3 });
 
@@ -98,6 +103,16 @@ public class MethodContractTests
             (m, steps) => ((DnaClassifier)m).Fit(DnaBases, [0, 1, 0, 1, 0, 1], (DnaBases[..2], [0, 1]), Steps(steps)),
             folder => DnaClassifier.Load(folder, TestTorch.Cpu),
             m => ((DnaClassifier)m).Predict(DnaBases).Cast<double>().Select(p => (float)p).ToArray()),
+        new MethodCase(Simclr.MethodName,
+            seed => Simclr.Create(new SimclrConfig { Encoder = new ImageEncoderConfig { ImageSize = 16, Width = 4 }, ProjectionDimension = 8, Micle = true }, seed, TestTorch.Cpu),
+            (m, steps) => ((Simclr)m).Fit(SslImages, Steps(steps)),
+            folder => Simclr.Load(folder, TestTorch.Cpu),
+            m => Flatten(((Simclr)m).Embed(SslImages))),
+        new MethodCase(Dino.MethodName,
+            seed => Dino.Create(DinoTests.Tiny, seed, TestTorch.Cpu),
+            (m, steps) => ((Dino)m).Fit(SslImages, new TrainingRun(Dino.DefaultTraining(DinoTests.Tiny, steps, seed: 1, batchSize: 4))),
+            folder => Dino.Load(folder, TestTorch.Cpu),
+            m => Flatten(((Dino)m).Embed(SslImages))),
     ];
 
     [Theory]
