@@ -6,6 +6,7 @@ using LabelFree.Data.SingleCell;
 using LabelFree.Data.SingleCell.Simulation;
 using LabelFree.Learning.Methods;
 using LabelFree.Learning.Methods.Behrt;
+using LabelFree.Learning.Methods.Contig;
 using LabelFree.Learning.Methods.ConvAutoencoder;
 using LabelFree.Learning.Methods.Deformable;
 using LabelFree.Learning.Methods.Dino;
@@ -49,6 +50,8 @@ public class MethodContractTests
     private static readonly ReadOnlyMemory<byte>[] DnaBases = Dna.Select(r => (ReadOnlyMemory<byte>)r.Bases).ToArray();
 
     private static readonly IReadOnlyList<Data.Tiles.TileImage> SslImages = DinoTests.Images(8).Select((t, i) => t with { Group = $"g{i / 2}" }).ToList();
+
+    private static readonly float[,] SslRows = new float[8, 3] { { 1, 0, 0 }, { 0, 1, 0 }, { 0, 0, 1 }, { 1, 1, 0 }, { 0, 1, 1 }, { 1, 0, 1 }, { 1, 1, 1 }, { 0, 0, 0 } };
 
     private static TrainingRun Steps(int steps) => new(new TrainerOptions { Seed = 1, MaxSteps = steps, BatchSize = 4, LearningRate = 1e-3 });
 
@@ -113,6 +116,11 @@ public class MethodContractTests
             (m, steps) => ((Dino)m).Fit(SslImages, new TrainingRun(Dino.DefaultTraining(DinoTests.Tiny, steps, seed: 1, batchSize: 4))),
             folder => Dino.Load(folder, TestTorch.Cpu),
             m => Flatten(((Dino)m).Embed(SslImages))),
+        new MethodCase(Contig.MethodName,
+            seed => Contig.Create(new ContigConfig { Encoder = new ImageEncoderConfig { ImageSize = 16, Width = 4 }, TableFeatures = 3, TableHidden = 8, ProjectionDimension = 4 }, seed, TestTorch.Cpu),
+            (m, steps) => ((Contig)m).Fit(SslImages, SslRows, Steps(steps)),
+            folder => Contig.Load(folder, TestTorch.Cpu),
+            m => [.. Flatten(((Contig)m).ProjectImages(SslImages)), .. Flatten(((Contig)m).ProjectRows(SslRows))]),
     ];
 
     [Theory]
