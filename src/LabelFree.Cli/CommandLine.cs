@@ -8,6 +8,7 @@ using LabelFree.Cli.Commands.Ehr;
 using LabelFree.Cli.Commands.Gwas;
 using LabelFree.Cli.Commands.Loci;
 using LabelFree.Cli.Commands.Register;
+using LabelFree.Cli.Commands.Ssl;
 using LabelFree.Cli.Options;
 using LabelFree.Core.Errors;
 
@@ -37,6 +38,7 @@ public static class CommandLine
         CellsCommand.Create(),
         EhrCommand.Create(),
         DnaCommand.Create(),
+        SslCommand.Create(),
     };
 
     public static int Run(RootCommand root, string[] args, TextWriter? error = null)

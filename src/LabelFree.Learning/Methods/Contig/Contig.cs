@@ -16,11 +16,14 @@ public sealed record ImageRowBatch(Tensor Images, Tensor Rows);
 /// the same sample pulled together. <see cref="EmbedImages"/> gives the encoder's features; <see cref="ProjectImages"/>
 /// and <see cref="ProjectRows"/> the shared space in which a sample's image should find its own row (retrieval).
 /// </summary>
-public sealed class Contig : MethodModel<Contig, ContigConfig, ContigNet, ImageRowBatch>, IMethodDefinition<Contig, ContigConfig, ContigNet>
+public sealed class Contig : MethodModel<Contig, ContigConfig, ContigNet, ImageRowBatch>, IMethodDefinition<Contig, ContigConfig, ContigNet>,
+    IImageEncoderModel
 {
     private Contig(ContigConfig config, ContigNet net, Device device) : base(config, net, device) { }
 
     public static string MethodName => "contig";
+
+    public Nn.ImageEncoderConfig EncoderConfig => Config.Encoder;
 
     static ContigNet IMethodDefinition<Contig, ContigConfig, ContigNet>.BuildNetwork(ContigConfig config) => new(config);
 
@@ -53,6 +56,9 @@ public sealed class Contig : MethodModel<Contig, ContigConfig, ContigNet, ImageR
         var views = Config.Mri ? ViewAugmentation.SimclrMri(Config.Encoder.ImageSize) : ViewAugmentation.Simclr(Config.Encoder.ImageSize);
         return Train(new Pairs(images, rows, views, Device), null, run);
     }
+
+    /// <summary>The image encoder's features: (images, features).</summary>
+    public float[,] Embed(IReadOnlyList<TileImage> images) => EmbedImages(images);
 
     /// <summary>The image encoder's features: (images, features).</summary>
     public float[,] EmbedImages(IReadOnlyList<TileImage> images)

@@ -11,7 +11,8 @@ namespace LabelFree.Learning.Methods.Dino;
 /// momentum, teacher temperature, weight decay), the teacher's EMA runs in <see cref="AfterStep"/>, and the centre is
 /// extra checkpoint state, so a killed run resumes exactly. <see cref="Embed"/> gives the teacher encoder's features.
 /// </summary>
-public sealed class Dino : MethodModel<Dino, DinoConfig, DinoNet, MultiCropBatch>, IMethodDefinition<Dino, DinoConfig, DinoNet>
+public sealed class Dino : MethodModel<Dino, DinoConfig, DinoNet, MultiCropBatch>, IMethodDefinition<Dino, DinoConfig, DinoNet>,
+    IImageEncoderModel
 {
     public const string TeacherMomentum = "teacher_momentum";
     public const string TeacherTemperature = "teacher_temperature";
@@ -28,6 +29,8 @@ public sealed class Dino : MethodModel<Dino, DinoConfig, DinoNet, MultiCropBatch
     }
 
     public static string MethodName => "dino";
+
+    public Nn.ImageEncoderConfig EncoderConfig => Config.Encoder;
 
     static DinoNet IMethodDefinition<Dino, DinoConfig, DinoNet>.BuildNetwork(DinoConfig config) => new(config);
 

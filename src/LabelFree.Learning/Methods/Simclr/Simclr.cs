@@ -11,11 +11,14 @@ namespace LabelFree.Learning.Methods.Simclr;
 /// (<see cref="SimclrConfig"/>); <see cref="Embed"/> gives the encoder's frozen features (before the projection head,
 /// as the paper evaluates them).
 /// </summary>
-public sealed class Simclr : MethodModel<Simclr, SimclrConfig, SimclrNet, ViewPairBatch>, IMethodDefinition<Simclr, SimclrConfig, SimclrNet>
+public sealed class Simclr : MethodModel<Simclr, SimclrConfig, SimclrNet, ViewPairBatch>, IMethodDefinition<Simclr, SimclrConfig, SimclrNet>,
+    IImageEncoderModel
 {
     private Simclr(SimclrConfig config, SimclrNet net, Device device) : base(config, net, device) { }
 
     public static string MethodName => "simclr";
+
+    public Nn.ImageEncoderConfig EncoderConfig => Config.Encoder;
 
     static SimclrNet IMethodDefinition<Simclr, SimclrConfig, SimclrNet>.BuildNetwork(SimclrConfig config) => new(config);
 

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using LabelFree.Cli.Commands.Dna;
+using LabelFree.Cli.Options;
+using LabelFree.Data.Imaging;
+using LabelFree.Data.Tiles;
+using LabelFree.Workflows.Ssl;
+
+namespace LabelFree.Cli.Commands.Ssl;
+
+/// <summary>
+/// How the ssl commands read images: the paths (given by each command), then for NIfTI volumes --labels,
+/// --label-names, --label-level, --patch, --patch-stride, --max-patches, --group-by, and for 2-D images --tile.
+/// The hemisphere is per input (probe trains on one side and tests on the other).
+/// </summary>
+public sealed class SslImageOptions
+{
+    private readonly Option<string?> _labels = new("--labels") { Description = "NIfTI label volume on the images' grid (an atlas); each patch is labelled at its centre" };
+    private readonly Option<string?> _names = new("--label-names") { Description = "The label volume's names: one 'value name' per line (as aal.nii.txt)" };
+    private readonly Option<AtlasGrouping> _level = DnaOptions.Choice("--label-level", "Classes from the atlas: region, bilateralregion (hemispheres merged) or lobe", AtlasGrouping.Lobe)
+        .Sets("grouping");
+    private readonly Option<int> _patch = new Option<int>("--patch") { Description = "NIfTI: side of the axial 2-D patches in voxels", DefaultValueFactory = _ => 32 }.Positive();
+    private readonly Option<int> _stride = new Option<int>("--patch-stride") { Description = "NIfTI: voxels between patch centres", DefaultValueFactory = _ => 4 }.Positive();
+    private readonly Option<int?> _max = new Option<int?>("--max-patches") { Description = "NIfTI: at most this many patches per volume (a seeded choice)" }.Positive();
+    private readonly Option<PatchGroupBy> _groupBy = DnaOptions.Choice("--group-by", "NIfTI group key for MICLe: volume, or position (the same place in co-registered volumes of one subject)", PatchGroupBy.Volume);
+    private readonly Option<int?> _tile = new Option<int?>("--tile") { Description = "2-D images: cut into square tiles of this many pixels" }.Positive();
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { _labels, _names, _level, _patch, _stride, _max, _groupBy, _tile }) command.Options.Add(option);
+    }
+
+    public SslImageInput Read(ParseResult r, IReadOnlyList<string> paths, Hemisphere side = Hemisphere.Both) =>
+        new(paths, r.GetValue(_labels), r.GetValue(_names), new PatchSampling(r.GetValue(_patch), r.GetValue(_stride), side, r.GetValue(_max), Grouping: r.GetValue(_level)),
+            r.GetValue(_groupBy), r.GetValue(_tile));
+
+    public static Option<string[]> Paths(string name, string description) =>
+        new(name) { Description = description, Required = true, AllowMultipleArgumentsPerToken = true };
+
+    public static Option<Hemisphere> Side(string name, string what) =>
+        DnaOptions.Choice(name, $"NIfTI: take {what} patches from both sides, or only the left or right hemisphere (world x < 0 or > 0)", Hemisphere.Both);
+
+    public static Option<string> Model() => new("--model") { Description = "Model folder (an ssl pretrain RUN/model)", Required = true };
+}
