@@ -17,9 +17,10 @@ public static class DemoCommand
     public const string Cells = "cells";
     public const string Ehr = "ehr";
     public const string Dna = "dna";
+    public const string Ssl = "ssl";
 
     /// <summary>The demo's pipelines, in the order they run.</summary>
-    public static readonly string[] Pipelines = [BrainAutoencoder, Anomaly, Gwas, Registration, Cells, Ehr, Dna];
+    public static readonly string[] Pipelines = [BrainAutoencoder, Anomaly, Gwas, Registration, Cells, Ehr, Dna, Ssl];
 
     public static Command Create()
     {
@@ -90,6 +91,14 @@ public static class DemoCommand
                 $"dna (Nucleotide Transformer): held-out {dna.HeldOut.ModelBits:F3} bits/nt, Markov order {dna.HeldOut.MarkovOrder} {dna.HeldOut.MarkovCausalBits:F3} left to right, " +
                 $"{dna.HeldOut.MarkovConditionalBits:F3} both sides; E. coli 5-fold accuracy fine-tuned {dna.EcoliFinetune.Scores["fine_tuned"].Accuracy:F3}, " +
                 $"probe {dna.EcoliProbe.Scores["probe_mean"].Accuracy:F3}, k-mer baseline {dna.EcoliFinetune.Scores["kmer_baseline"].Accuracy:F3}; {dna.Significant} significant motifs"));
+        }
+        if (settings.Runs(Ssl))
+        {
+            var ssl = SslPipeline.Run(settings, report, progress);
+            var b = ssl.Probe.Scores.ToDictionary(s => s.Key, s => s.Value.BalancedAccuracy);
+            output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"ssl (SimCLR on brain patches): lobe probe, left -> right hemisphere, balanced accuracy linear {b["pretrained/linear"]:F3} (random weights {b["random_init/linear"]:F3}, " +
+                $"PCA {b["pca_pixels/linear"]:F3}), k-NN {b["pretrained/knn"]:F3} ({b["random_init/knn"]:F3}, {b["pca_pixels/knn"]:F3})"));
         }
 
         var reportPath = Path.Combine(settings.Out, "report.html");

@@ -49,12 +49,12 @@ public sealed class Contig : MethodModel<Contig, ContigConfig, ContigNet, ImageR
         LogEverySteps = 10,
     };
 
-    /// <summary>Trains on images and their rows (row i of <paramref name="rows"/> belongs to image i; columns as the model was configured).</summary>
+    /// <summary>Trains on images and their rows (row i of <paramref name="rows"/> belongs to image i) for the run's steps, each batch drawn with replacement.</summary>
     public TrainingResult Fit(IReadOnlyList<TileImage> images, float[,] rows, TrainingRun run)
     {
         Require(images, rows);
         var views = Config.Mri ? ViewAugmentation.SimclrMri(Config.Encoder.ImageSize) : ViewAugmentation.Simclr(Config.Encoder.ImageSize);
-        return Train(new Pairs(images, rows, views, Device), null, run);
+        return Train(new Pairs(images, rows, views, Device).AsStream(), null, run);
     }
 
     /// <summary>The image encoder's features: (images, features).</summary>

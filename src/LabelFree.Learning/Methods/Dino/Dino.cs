@@ -111,11 +111,11 @@ public sealed class Dino : MethodModel<Dino, DinoConfig, DinoNet, MultiCropBatch
         };
     }
 
-    /// <summary>Pre-trains on multi-crop views of <paramref name="images"/>.</summary>
+    /// <summary>Pre-trains on multi-crop views of <paramref name="images"/> for the run's steps, each batch drawn with replacement.</summary>
     public TrainingResult Fit(IReadOnlyList<TileImage> images, TrainingRun run)
     {
         ImageTensors.RequireChannels(images, Config.Encoder.Channels);
-        return Train(new MultiCrops(images, Config.Encoder.ImageSize, Config.LocalCropSize, Config.LocalCrops, Config.Mri, Device), null, run);
+        return Train(new MultiCrops(images, Config.Encoder.ImageSize, Config.LocalCropSize, Config.LocalCrops, Config.Mri, Device).AsStream(), null, run);
     }
 
     /// <summary>The teacher encoder's features of each image (its central square at the encoder's input side): (images, features).</summary>

@@ -58,11 +58,14 @@ public sealed class Simclr : MethodModel<Simclr, SimclrConfig, SimclrNet, ViewPa
     /// <summary>The views the model trains on: SimCLR's (or its MRI variant's) at the encoder's input side.</summary>
     public ViewAugmentation Augmentation => Config.Mri ? ViewAugmentation.SimclrMri(Config.Encoder.ImageSize) : ViewAugmentation.Simclr(Config.Encoder.ImageSize);
 
-    /// <summary>Pre-trains on <paramref name="images"/> (MICLe pairs by group key when the config says so).</summary>
+    /// <summary>
+    /// Pre-trains on <paramref name="images"/> (MICLe pairs by group key when the config says so) for the run's steps, each
+    /// batch drawn with replacement: every step has a full batch of negatives (the reference drops the remainder batch).
+    /// </summary>
     public TrainingResult Fit(IReadOnlyList<TileImage> images, TrainingRun run)
     {
         ImageTensors.RequireChannels(images, Config.Encoder.Channels);
-        return Train(new ViewPairs(images, Augmentation, Device, Config.Micle), null, run);
+        return Train(new ViewPairs(images, Augmentation, Device, Config.Micle).AsStream(), null, run);
     }
 
     /// <summary>The encoder's features of each image (its central square at the encoder's input side): (images, features).</summary>
