@@ -13,7 +13,7 @@ public enum PatchGroupBy
 
 /// <summary>
 /// Images for the self-supervised commands: PNG/JPEG files or folders (labels from sub-folder names; optionally cut
-/// into <see cref="Tile"/>-pixel tiles), or NIfTI volumes cut into 2-D axial patches (<see cref="Patches"/>), with an
+/// into <see cref="Tile"/>-pixel tiles), Visium folders (a tile of the H&amp;E image around each spot on tissue), or NIfTI volumes cut into 2-D axial patches (<see cref="Patches"/>), with an
 /// optional label volume on the same grid and its names (an atlas; each patch labelled at its centre) and the group
 /// key for MICLe.
 /// </summary>
@@ -42,11 +42,21 @@ public sealed record SslImageInput(IReadOnlyList<string> Paths, string? Labels =
         return this;
     }
 
+    /// <summary>A Visium folder (with spatial/) gives a tile around each spot on tissue; an image file or folder its images, cut into tiles when <see cref="Tile"/> is set.</summary>
+    private IEnumerable<TileImage> ReadImages(string path)
+    {
+        if (Directory.Exists(Path.Combine(path, "spatial"))) return VisiumSpots.Read(Path.Combine(path, "spatial")).Tiles(Tile ?? VisiumTile);
+        return ImageFiles.Read(path).SelectMany(image => Tile is { } t ? ImageTiling.Grid(image, t) : [image]);
+    }
+
+    /// <summary>Low-resolution pixels of a Visium spot's tile when no tile size is given (about 2.5 spot spacings).</summary>
+    public const int VisiumTile = 24;
+
     /// <summary>Reads every image (patches drawn with <paramref name="seed"/>).</summary>
     public IReadOnlyList<TileImage> Read(long seed)
     {
         Check();
-        if (!IsVolume) return Paths.SelectMany(p => ImageFiles.Read(p)).SelectMany(image => Tile is { } t ? ImageTiling.Grid(image, t) : [image]).ToList();
+        if (!IsVolume) return Paths.SelectMany(ReadImages).ToList();
         var names = LabelNames is null ? null : AtlasLabels.Read(LabelNames);
         var sampling = Patches ?? new PatchSampling();
         var patches = new List<TileImage>();

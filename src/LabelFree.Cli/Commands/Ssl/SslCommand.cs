@@ -10,5 +10,7 @@ public static class SslCommand
         SslPretrainCommand.Create(),
         SslEmbedCommand.Create(),
         SslProbeCommand.Create(),
+        SslExpressionCommand.Create(),
+        SslCrossmodalCommand.Create(),
     };
 }

@@ -39,5 +39,24 @@ public sealed class SslImageOptions
     public static Option<Hemisphere> Side(string name, string what) =>
         DnaOptions.Choice(name, $"NIfTI: take {what} patches from both sides, or only the left or right hemisphere (world x < 0 or > 0)", Hemisphere.Both);
 
+    /// <summary>--visium, --tile, --blocks and --held-out of the Visium commands.</summary>
+    public static VisiumOptions Visium() => new();
+
+    public sealed class VisiumOptions
+    {
+        private readonly Option<string> _folder = new("--visium") { Description = "Space Ranger folder: filtered_feature_bc_matrix.h5(.gz) and spatial/", Required = true };
+        private readonly Option<int> _tile = new Option<int>("--tile") { Description = "Tile side in low-resolution image pixels", DefaultValueFactory = _ => SslImageInput.VisiumTile }.Positive();
+        private readonly Option<int> _blocks = new Option<int>("--blocks") { Description = "Spatial blocks per side of the array", DefaultValueFactory = _ => 4 }.Positive();
+        private readonly Option<double> _heldOut = new Option<double>("--held-out") { Description = "Fraction of the blocks held out", DefaultValueFactory = _ => 0.25 }
+            .PositiveFinite().Sets("held_out_fraction");
+
+        public void AddTo(Command command)
+        {
+            foreach (var option in new Option[] { _folder, _tile, _blocks, _heldOut }) command.Options.Add(option);
+        }
+
+        public VisiumSettings Read(ParseResult r) => new(r.GetValue(_folder)!, r.GetValue(_tile), r.GetValue(_blocks), r.GetValue(_heldOut));
+    }
+
     public static Option<string> Model() => new("--model") { Description = "Model folder (an ssl pretrain RUN/model)", Required = true };
 }
