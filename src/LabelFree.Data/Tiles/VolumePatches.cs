@@ -17,10 +17,11 @@ public enum Hemisphere
 /// <paramref name="Stride"/> voxels inside the brain (voxels above <paramref name="Threshold"/> times the robust
 /// maximum, or inside the label volume's regions when there is one), at most <paramref name="MaxPatches"/> of them
 /// (a seeded choice), on one <paramref name="Side"/> of the midline: a patch is on a side only when all of it is
-/// (its centre at least half a patch from x = 0), so the two sides share no voxel.
+/// (its centre at least half a patch from x = 0), so the two sides share no voxel. With <paramref name="Mirror"/> each
+/// patch is flipped left-right (a right-hemisphere patch then shows its anatomy as the left hemisphere does).
 /// </summary>
 public sealed record PatchSampling(int Size = 32, int Stride = 4, Hemisphere Side = Hemisphere.Both, int? MaxPatches = null, double Threshold = 0.1,
-    AtlasGrouping Grouping = AtlasGrouping.Lobe)
+    AtlasGrouping Grouping = AtlasGrouping.Lobe, bool Mirror = false)
 {
     public PatchSampling Validate()
     {
@@ -95,7 +96,7 @@ public static class VolumePatches
             var pixels = new float[sampling.Size * sampling.Size];
             for (var py = 0; py < sampling.Size; py++)
                 for (var px = 0; px < sampling.Size; px++)
-                    pixels[py * sampling.Size + px] = Math.Clamp(image[cx - half + px, cy - half + py, cz] / scale, 0f, 1f);
+                    pixels[py * sampling.Size + (sampling.Mirror ? sampling.Size - 1 - px : px)] = Math.Clamp(image[cx - half + px, cy - half + py, cz] / scale, 0f, 1f);
             patches.Add(new TileImage($"{group}:{cx},{cy},{cz}", 1, sampling.Size, sampling.Size, pixels) { Label = label, Group = group, Position = world });
         }
         return patches;

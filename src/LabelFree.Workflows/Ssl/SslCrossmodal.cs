@@ -11,6 +11,9 @@ namespace LabelFree.Workflows.Ssl;
 /// <summary>The Visium slide whose tiles and spot expression are aligned, and the image encoder (ResNet-18 of <paramref name="Width"/> at <paramref name="ImageSize"/> pixels).</summary>
 public sealed record SslCrossmodalSettings(VisiumSettings Visium, int ImageSize = 32, int Width = 64);
 
+/// <summary>What a cross-modal run records in config.json.</summary>
+public sealed record SslCrossmodalRecord(SslCrossmodalSettings Settings, ContigConfig Model, TrainerOptions Training, int TrainSpots, int TestSpots);
+
 /// <summary>Retrieval among the held-out spots: how often a tile's own spot expression is among the k nearest in the shared space (and the other way round).</summary>
 public sealed record RetrievalScores(double ImageToRowTop1, double ImageToRowTop5, double RowToImageTop1, double RowToImageTop5);
 
@@ -40,7 +43,7 @@ public static class SslCrossmodal
         }.Validate();
         var device = run.StartTorch();
         using var model = Contig.Create(config, run.Seed, device);
-        RunFolder.Start(run.Out, command, run.Seed, run.DeviceName, new { Settings = settings, Model = config, Training = training, TrainSpots = train.Length, TestSpots = test.Length });
+        RunFolder.Start(run.Out, command, run.Seed, run.DeviceName, new SslCrossmodalRecord(settings, config, training, train.Length, test.Length));
         progress.Info($"contig: {train.Length:N0} training spots, {data.Genes.Length} genes; {test.Length:N0} held-out spots");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var result = model.Fit(train.Select(i => data.Tiles[i]).ToArray(), Select(rows, train), new TrainingRun(training, run.Out, progress, resume));

@@ -67,7 +67,7 @@ public static class SslPretraining
         var device = run.StartTorch();
         using var model = Create(settings, channels, settings.Images.IsVolume, run.Seed, device);
         RunFolder.Start(run.Out, command, run.Seed, run.DeviceName, new SslPretrainRecord(settings, model.ConfigRecord, training, images.Count));
-        progress.Info($"{settings.Method}: {images.Count:N0} images of {images[0].Height}x{images[0].Width}, {channels} channel(s), encoder {EncoderOf(settings)}");
+        progress.Info($"{settings.Method.ToString().ToLowerInvariant()}: {images.Count:N0} images of {images[0].Height}x{images[0].Width}, {channels} channel(s), encoder {EncoderOf(settings)}");
         var trainingRun = new TrainingRun(training, run.Out, progress, resume);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var result = model switch
@@ -79,7 +79,7 @@ public static class SslPretraining
         var seconds = clock.Elapsed.TotalSeconds;
         var modelFolder = Path.Combine(run.Out, "model");
         model.Save(modelFolder, run.Seed, result.Steps);
-        LossCurve.Save(run.Out, Path.Combine(run.Out, "figures", "loss.png"), $"{settings.Method}: training loss");
+        LossCurve.Save(run.Out, Path.Combine(run.Out, "figures", "loss.png"), $"{settings.Method.ToString().ToLowerInvariant()}: training loss");
         var stepsPerSecond = MetricsLog.Read(Path.Combine(run.Out, MetricsLog.FileName)).LastOrDefault(l => l.Phase == "train")?.StepsPerSecond ?? double.NaN;
         var summary = new SslPretrainSummary(model.Method + (settings.Method == SslMethod.Micle ? " (MICLe)" : ""), images.Count, result.Steps, seconds,
             stepsPerSecond * training.BatchSize, result.FinalLoss, modelFolder);

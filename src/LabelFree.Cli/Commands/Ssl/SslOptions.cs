@@ -22,16 +22,18 @@ public sealed class SslImageOptions
     private readonly Option<int> _stride = new Option<int>("--patch-stride") { Description = "NIfTI: voxels between patch centres", DefaultValueFactory = _ => 4 }.Positive();
     private readonly Option<int?> _max = new Option<int?>("--max-patches") { Description = "NIfTI: at most this many patches per volume (a seeded choice)" }.Positive();
     private readonly Option<PatchGroupBy> _groupBy = DnaOptions.Choice("--group-by", "NIfTI group key for MICLe: volume, or position (the same place in co-registered volumes of one subject)", PatchGroupBy.Volume);
+    private readonly Option<bool> _mirror = new("--mirror") { Description = "NIfTI: flip the test (or all) patches left-right, so the right hemisphere looks like the left" };
     private readonly Option<int?> _tile = new Option<int?>("--tile") { Description = "2-D images: cut into square tiles of this many pixels" }.Positive();
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _labels, _names, _level, _patch, _stride, _max, _groupBy, _tile }) command.Options.Add(option);
+        foreach (var option in new Option[] { _labels, _names, _level, _patch, _stride, _max, _groupBy, _mirror, _tile }) command.Options.Add(option);
     }
 
-    public SslImageInput Read(ParseResult r, IReadOnlyList<string> paths, Hemisphere side = Hemisphere.Both) =>
-        new(paths, r.GetValue(_labels), r.GetValue(_names), new PatchSampling(r.GetValue(_patch), r.GetValue(_stride), side, r.GetValue(_max), Grouping: r.GetValue(_level)),
-            r.GetValue(_groupBy), r.GetValue(_tile));
+    /// <summary>The input at <paramref name="paths"/>; <paramref name="mirrorable"/> says whether --mirror applies to it (probe: the test images only).</summary>
+    public SslImageInput Read(ParseResult r, IReadOnlyList<string> paths, Hemisphere side = Hemisphere.Both, bool mirrorable = true) =>
+        new(paths, r.GetValue(_labels), r.GetValue(_names), new PatchSampling(r.GetValue(_patch), r.GetValue(_stride), side, r.GetValue(_max), Grouping: r.GetValue(_level),
+            Mirror: mirrorable && r.GetValue(_mirror)), r.GetValue(_groupBy), r.GetValue(_tile));
 
     public static Option<string[]> Paths(string name, string description) =>
         new(name) { Description = description, Required = true, AllowMultipleArgumentsPerToken = true };

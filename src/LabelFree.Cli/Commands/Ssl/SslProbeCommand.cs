@@ -23,7 +23,7 @@ public static class SslProbeCommand
         command.SetAction(r =>
         {
             var settings = run.Read(r);
-            var metrics = SslProbing.Run(new SslProbeSettings(r.GetValue(model)!, inputs.Read(r, r.GetValue(train)!, r.GetValue(trainSide)),
+            var metrics = SslProbing.Run(new SslProbeSettings(r.GetValue(model)!, inputs.Read(r, r.GetValue(train)!, r.GetValue(trainSide), mirrorable: false),
                 inputs.Read(r, r.GetValue(test)!, r.GetValue(testSide))), settings, new ConsoleProgress());
             var scores = string.Join(", ", metrics.Scores.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Key} {s.Value.BalancedAccuracy:F3}")));
             Console.WriteLine($"{metrics.Method}: {metrics.Train} training, {metrics.Test} test images, {metrics.Classes.Count} classes; balanced accuracy {scores}; {Path.Combine(settings.Out, "metrics.json")}");
