@@ -1,3 +1,4 @@
+using LabelFree.Analysis.Classification;
 using static TorchSharp.torch;
 
 namespace LabelFree.Analysis.Regression;
@@ -39,7 +40,7 @@ public sealed class RidgeRegression
             {
                 var train = Enumerable.Range(0, n).Where(i => groups[i] != fold).ToArray();
                 var test = Enumerable.Range(0, n).Where(i => groups[i] == fold).ToArray();
-                var predictions = Solve(Rows(x, train), Rows(y, train), grid).Select(m => m.Predict(Rows(x, test))).ToArray();
+                var predictions = Solve(LogisticRegression.Rows(x, train), LogisticRegression.Rows(y, train), grid).Select(m => m.Predict(LogisticRegression.Rows(x, test))).ToArray();
                 for (var a = 0; a < grid.Length; a++)
                     for (var i = 0; i < test.Length; i++)
                         for (var t = 0; t < targets; t++)
@@ -110,14 +111,6 @@ public sealed class RidgeRegression
     {
         var n = x.GetLength(0);
         return (tensor(Flatten(x), [n, mean.Length]).to(float64) - tensor(mean)) / tensor(scale);
-    }
-
-    private static float[,] Rows(float[,] x, int[] rows)
-    {
-        var columns = x.GetLength(1);
-        var result = new float[rows.Length, columns];
-        for (var i = 0; i < rows.Length; i++) Buffer.BlockCopy(x, rows[i] * columns * sizeof(float), result, i * columns * sizeof(float), columns * sizeof(float));
-        return result;
     }
 
     private static float[] Flatten(float[,] x)

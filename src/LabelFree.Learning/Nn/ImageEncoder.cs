@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using LabelFree.Core.Errors;
 using static TorchSharp.torch;
 
@@ -42,6 +43,7 @@ public sealed record ImageEncoderConfig
     public int PatchSize { get; init; } = 4;
     public int? Layers { get; init; }
 
+    [JsonIgnore]
     public bool IsVit => Kind != ImageEncoderKind.ResNet18;
 
     public ImageEncoderConfig Validate()
@@ -56,6 +58,7 @@ public sealed record ImageEncoderConfig
     }
 
     /// <summary>Features per image: 8 x width for ResNet-18, the ViT's width.</summary>
+    [JsonIgnore]
     public int FeatureSize => Kind switch
     {
         ImageEncoderKind.ResNet18 => 8 * Width,

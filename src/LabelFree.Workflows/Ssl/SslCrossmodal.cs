@@ -1,3 +1,4 @@
+using LabelFree.Analysis.Classification;
 using LabelFree.Core.IO;
 using LabelFree.Core.Progress;
 using LabelFree.Core.Training;
@@ -46,13 +47,13 @@ public static class SslCrossmodal
         RunFolder.Start(run.Out, command, run.Seed, run.DeviceName, new SslCrossmodalRecord(settings, config, training, train.Length, test.Length));
         progress.Info($"contig: {train.Length:N0} training spots, {data.Genes.Length} genes; {test.Length:N0} held-out spots");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var result = model.Fit(train.Select(i => data.Tiles[i]).ToArray(), Select(rows, train), new TrainingRun(training, run.Out, progress, resume));
+        var result = model.Fit(train.Select(i => data.Tiles[i]).ToArray(), LogisticRegression.Rows(rows, train), new TrainingRun(training, run.Out, progress, resume));
         var seconds = clock.Elapsed.TotalSeconds;
         model.Save(Path.Combine(run.Out, "model"), run.Seed, result.Steps);
         LossCurve.Save(run.Out, Path.Combine(run.Out, "figures", "loss.png"), "ContIG-style cross-modal NT-Xent");
 
         var testTiles = test.Select(i => data.Tiles[i]).ToArray();
-        var testRows = Select(rows, test);
+        var testRows = LogisticRegression.Rows(rows, test);
         RetrievalScores Score(Contig m) => Retrieval(m.ProjectImages(testTiles), m.ProjectRows(testRows));
         var trained = Score(model);
         RetrievalScores untrained;
@@ -96,14 +97,6 @@ public static class SslCrossmodal
             var sd = Math.Sqrt(train.Average(i => (x[i, c] - mean) * (x[i, c] - mean)));
             for (var i = 0; i < n; i++) result[i, c] = (float)((x[i, c] - mean) / (sd > 1e-9 ? sd : 1));
         }
-        return result;
-    }
-
-    private static float[,] Select(float[,] x, int[] rows)
-    {
-        var columns = x.GetLength(1);
-        var result = new float[rows.Length, columns];
-        for (var i = 0; i < rows.Length; i++) Buffer.BlockCopy(x, rows[i] * columns * sizeof(float), result, i * columns * sizeof(float), columns * sizeof(float));
         return result;
     }
 }

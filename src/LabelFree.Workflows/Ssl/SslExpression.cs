@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using LabelFree.Analysis.Classification;
 using LabelFree.Analysis.Embedding;
 using LabelFree.Analysis.Regression;
 using LabelFree.Core.IO;
@@ -51,8 +52,8 @@ public static class SslExpression
         var pca = Pca.FitTransform(SslProbing.Pixels(trainTiles, size), components, SslProbing.Pixels(testTiles, size));
         representations[SslProbing.PcaPixels] = (pca[0], pca[1]);
 
-        var trainY = Rows(data.Expression, train);
-        var testY = Rows(data.Expression, test);
+        var trainY = LogisticRegression.Rows(data.Expression, train);
+        var testY = LogisticRegression.Rows(data.Expression, test);
         var groups = train.Select(i => data.Block[i]).ToArray();
         var r = new Dictionary<string, double[]>();
         foreach (var (name, (x, xTest)) in representations)
@@ -83,14 +84,6 @@ public static class SslExpression
         ScatterChart.SavePng(Path.Combine(run.Out, "figures", "gene_r.png"), $"held-out Pearson r per gene: {model.Method} features against PCA of the pixels", points,
             Enumerable.Repeat("gene", data.Genes.Length).ToArray(), "PCA of pixels", model.Method);
         return metrics;
-    }
-
-    private static float[,] Rows(float[,] x, int[] rows)
-    {
-        var columns = x.GetLength(1);
-        var result = new float[rows.Length, columns];
-        for (var i = 0; i < rows.Length; i++) Buffer.BlockCopy(x, rows[i] * columns * sizeof(float), result, i * columns * sizeof(float), columns * sizeof(float));
-        return result;
     }
 
     private static double Pearson(double[,] predicted, float[,] truth, int column)

@@ -77,6 +77,22 @@ public class TileTests
         Assert.Superset(new HashSet<string> { "frontal", "parietal", "temporal", "occipital", "cerebellum" }, lobes);
         Assert.DoesNotContain("other", lobes);
         Assert.Equal(lobes.Order(), right.Select(p => p.Label!).Distinct().Order());
+
+        var mirrored = VolumePatches.Sample(RepoData.File("imaging/ch2bet.nii.gz"), null, null, sampling with { Side = Hemisphere.Right, Mirror = true, MaxPatches = 5 }, seed: 1);
+        var plain = VolumePatches.Sample(RepoData.File("imaging/ch2bet.nii.gz"), null, null, sampling with { Side = Hemisphere.Right, MaxPatches = 5 }, seed: 1);
+        Assert.Equal(plain[0].Id, mirrored[0].Id);
+        Assert.Equal(plain[0][0, 3, 0], mirrored[0][0, 3, 23]);
+        Assert.NotEqual(plain[0].Pixels, mirrored[0].Pixels);
+    }
+
+    [Fact]
+    public void Tiling_cuts_whole_tiles_from_the_top_left_and_keeps_the_source_as_group()
+    {
+        var image = Gradient(3, 10, 7);
+        var tiles = ImageTiling.Grid(image with { Label = "slide" }, 3).ToList();
+        Assert.Equal(3 * 2, tiles.Count);
+        Assert.All(tiles, t => Assert.Equal(("slide", "g"), (t.Label, t.Group)));
+        Assert.Equal(image[2, 3, 3], tiles[3][2, 0, 0]);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using LabelFree.Core.Errors;
 using LabelFree.Learning.Nn;
 
@@ -36,6 +37,7 @@ public sealed record DinoConfig : IMethodConfig<DinoConfig>
     public bool Mri { get; init; }
 
     /// <summary>The local crops' side: 96/224 of the global side, rounded to whole patches for a ViT, at least one patch.</summary>
+    [JsonIgnore]
     public int LocalCropSize
     {
         get
