@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using LabelFree.Analysis.Classification;
-using LabelFree.Analysis.Embedding;
 using LabelFree.Analysis.Regression;
 using LabelFree.Core.IO;
 using LabelFree.Core.Progress;
@@ -44,13 +43,7 @@ public static class SslExpression
         Directory.CreateDirectory(Path.Combine(run.Out, "figures"));
 
         progress.Info($"{model.Method}: tile features of {train.Length:N0} training and {test.Length:N0} held-out spots");
-        var representations = new Dictionary<string, (float[,] Train, float[,] Test)> { [SslProbing.Pretrained] = (model.Embed(trainTiles), model.Embed(testTiles)) };
-        using (var untrained = ImageSslModels.Untrained(model, run.Seed + 1, device))
-            representations[SslProbing.RandomInit] = (untrained.Embed(trainTiles), untrained.Embed(testTiles));
-        var size = model.EncoderConfig.ImageSize;
-        var components = Math.Min(SslProbing.MaxPcaComponents, Math.Min(model.EncoderConfig.Channels * size * size, train.Length - 1));
-        var pca = Pca.FitTransform(SslProbing.Pixels(trainTiles, size), components, SslProbing.Pixels(testTiles, size));
-        representations[SslProbing.PcaPixels] = (pca[0], pca[1]);
+        var (representations, components) = SslProbing.Representations(model, trainTiles, testTiles, run.Seed, device);
 
         var trainY = LogisticRegression.Rows(data.Expression, train);
         var testY = LogisticRegression.Rows(data.Expression, test);

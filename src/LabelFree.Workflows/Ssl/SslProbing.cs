@@ -63,16 +63,7 @@ public static class SslProbing
 
         Directory.CreateDirectory(Path.Combine(run.Out, "figures"));
         progress.Info($"{model.Method}: features of {train.Count:N0} training and {test.Count:N0} test images ({classes.Length} classes)");
-        var representations = new Dictionary<string, (float[,] Train, float[,] Test)>
-        {
-            [Pretrained] = (model.Embed(train), model.Embed(test)),
-        };
-        using (var untrained = ImageSslModels.Untrained(model, run.Seed + 1, device))
-            representations[RandomInit] = (untrained.Embed(train), untrained.Embed(test));
-        var size = model.EncoderConfig.ImageSize;
-        var components = Math.Min(MaxPcaComponents, Math.Min(model.EncoderConfig.Channels * size * size, train.Count - 1));
-        var pca = Pca.FitTransform(Pixels(train, size), components, Pixels(test, size));
-        representations[PcaPixels] = (pca[0], pca[1]);
+        var (representations, components) = Representations(model, train, test, run.Seed, device);
 
         var scores = new Dictionary<string, ProbeScores>();
         var choices = new Dictionary<string, string>();
@@ -100,6 +91,24 @@ public static class SslProbing
         var layout = LatentClusters.Run(representations[Pretrained].Test, run.Seed, umap: true).Umap!;
         ScatterChart.SavePng(Path.Combine(run.Out, "figures", "umap_test.png"), $"{model.Method} features of the test images, by label", layout, test.Select(i => i.Label!).ToArray());
         return metrics;
+    }
+
+    /// <summary>
+    /// Features of the training and test images from the model's frozen encoder (<see cref="Pretrained"/>), from the same
+    /// architecture with random weights (<see cref="RandomInit"/>, seeded by <paramref name="seed"/> + 1), and PCA of the raw
+    /// pixels fitted on the training images (<see cref="PcaPixels"/>, at most <see cref="MaxPcaComponents"/> components).
+    /// </summary>
+    public static (Dictionary<string, (float[,] Train, float[,] Test)> Features, int PcaComponents) Representations(IImageEncoderModel model,
+        IReadOnlyList<TileImage> train, IReadOnlyList<TileImage> test, long seed, TorchSharp.torch.Device device)
+    {
+        var features = new Dictionary<string, (float[,] Train, float[,] Test)> { [Pretrained] = (model.Embed(train), model.Embed(test)) };
+        using (var untrained = ImageSslModels.Untrained(model, seed + 1, device))
+            features[RandomInit] = (untrained.Embed(train), untrained.Embed(test));
+        var size = model.EncoderConfig.ImageSize;
+        var components = Math.Min(MaxPcaComponents, Math.Min(model.EncoderConfig.Channels * size * size, train.Count - 1));
+        var pca = Pca.FitTransform(Pixels(train, size), components, Pixels(test, size));
+        features[PcaPixels] = (pca[0], pca[1]);
+        return (features, components);
     }
 
     /// <summary>L2 strengths tried for the linear probe.</summary>
