@@ -25,7 +25,7 @@ for m in simclr micle dino; do
 done
 
 lf ssl pretrain --images $visium --method simclr --width 16 --steps 200 --batch-size 128 --out "$out/visium_simclr"
-lf ssl pretrain --images $visium --method dino --layers 4 --prototypes 4096 --steps 200 --batch-size 64 --out "$out/visium_dino"
+lf ssl pretrain --images $visium --method dino --layers 4 --prototypes 4096 --steps 60 --batch-size 64 --out "$out/visium_dino"
 for m in simclr dino; do lf ssl expression --model "$out/visium_$m/model" --visium $visium --out "$out/expression_$m"; done
 lf ssl crossmodal --visium $visium --width 16 --steps 300 --batch-size 128 --out "$out/crossmodal"
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
