@@ -9,6 +9,7 @@ using LabelFree.Cli.Commands.Gwas;
 using LabelFree.Cli.Commands.Loci;
 using LabelFree.Cli.Commands.Register;
 using LabelFree.Cli.Commands.Signals;
+using LabelFree.Cli.Commands.Ssl;
 using LabelFree.Cli.Options;
 using LabelFree.Core.Errors;
 
@@ -44,6 +45,7 @@ public static class CommandLine
         EhrCommand.Create(),
         DnaCommand.Create(),
         SignalsCommand.Create(),
+        SslCommand.Create(),
     };
 
     public static int Run(RootCommand root, string[] args, TextWriter? error = null)

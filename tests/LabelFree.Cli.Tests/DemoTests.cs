@@ -12,7 +12,7 @@ public class DemoTests
     public void Demo_writes_config_metrics_model_and_report()
     {
         using var folder = new TempFolder();
-        // Seven parts (brain autoencoder, anomaly, GWAS, registration, cells, health records, dna): a busy 2-core machine needs more than the default 5 minutes
+        // Eight parts (brain autoencoder, anomaly, GWAS, registration, cells, health records, dna, ssl): a busy 2-core machine needs more than the default 5 minutes
         // (12 were exceeded once at load 4-5 with two threads, where OpenMP threads spin while the other core is taken).
         var result = LabelFreeProcess.Run([.. Common, "--quick", "--steps", "30", "--out", folder.Path], timeout: TimeSpan.FromMinutes(15));
 
@@ -40,6 +40,9 @@ public class DemoTests
         Assert.Contains("dna (Nucleotide Transformer): held-out", result.Output);
         foreach (var file in new[] { "dna/pretrain/heldout.json", "dna/pretrain/model/model.safetensors", "dna/ecoli_probe/metrics.json", "dna/ecoli_finetune/metrics.json",
                      "dna/motifs/motifs.tsv", "dna/summary.json" })
+            Assert.True(File.Exists(Path.Combine(folder.Path, file)), file);
+        Assert.Matches(@"ssl \(SimCLR on brain patches\): lobe probe, left -> right hemisphere, balanced accuracy linear 0\.\d+", result.Output);
+        foreach (var file in new[] { "ssl/pretrain/model/model.safetensors", "ssl/probe/metrics.json", "ssl/probe/predictions.tsv", "ssl/probe/figures/umap_test.png" })
             Assert.True(File.Exists(Path.Combine(folder.Path, file)), file);
         Assert.Matches(@"signals \(Anomaly Transformer, MAAT\): ECG, MIT-BIH record 208 \(360 Hz\): AUROC anomaly-transformer [01]\.\d+, maat [01]\.\d+, moving-median [01]\.\d+, nearest-window [01]\.\d+", result.Output);
         foreach (var file in new[] { "signals/mitbih208/injected/labels.tsv", "signals/mitbih208/maat/model/model.safetensors", "signals/mitbih208/anomaly-transformer/eval/metrics.json",

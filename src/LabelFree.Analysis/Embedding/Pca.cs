@@ -43,6 +43,38 @@ public static class Pca
         return result;
     }
 
+    /// <summary>
+    /// Components fitted on <paramref name="train"/> alone (rows, features), then the scores of <paramref name="train"/>
+    /// and of each of <paramref name="others"/> on them: a baseline whose held-out rows never shape the basis.
+    /// </summary>
+    public static float[][,] FitTransform(float[,] train, int components, params float[][,] others)
+    {
+        int rows = train.GetLength(0), features = train.GetLength(1);
+        components = Math.Min(components, Math.Min(features, rows));
+        using var scope = NewDisposeScope();
+        var x = Tensor(train).to(float64);                                             // (rows, features)
+        var mean = x.mean([0]);
+        var centred = x - mean;
+        var covariance = centred.t().matmul(centred) / Math.Max(1, rows - 1);
+        var (_, vectors) = linalg.eigh(covariance);
+        var top = vectors.narrow(1, features - components, components).flip(1);       // (features, components)
+        top = top * top.gather(0, top.abs().argmax(0).unsqueeze(0)).sign();
+        return [.. new[] { train }.Concat(others).Select(m =>
+        {
+            var scores = (Tensor(m).to(float64) - mean).matmul(top).to(float32).contiguous().data<float>().ToArray();
+            var result = new float[m.GetLength(0), components];
+            Buffer.BlockCopy(scores, 0, result, 0, scores.Length * sizeof(float));
+            return result;
+        })];
+    }
+
+    private static Tensor Tensor(float[,] m)
+    {
+        var flat = new float[m.Length];
+        Buffer.BlockCopy(m, 0, flat, 0, flat.Length * sizeof(float));
+        return tensor(flat, [m.GetLength(0), m.GetLength(1)]);
+    }
+
     /// <summary>Scores of a dense matrix (rows, features).</summary>
     public static float[,] Scores(float[,] data, int components)
     {

@@ -38,6 +38,21 @@ public static class ClassificationMetrics
         return new ClassificationScores(rows, accuracy, f1Sum / classes, Mcc(confusion, classes), auroc, LogLoss(probabilities, truth));
     }
 
+    /// <summary>
+    /// Balanced accuracy: the mean over the classes present in <paramref name="truth"/> of the fraction of that class
+    /// predicted correctly (recall), as scikit-learn's balanced_accuracy_score. The prediction is the most probable class.
+    /// </summary>
+    public static double BalancedAccuracy(double[,] probabilities, IReadOnlyList<int> truth)
+    {
+        var hits = new Dictionary<int, (int Correct, int Total)>();
+        for (var i = 0; i < truth.Count; i++)
+        {
+            var (correct, total) = hits.GetValueOrDefault(truth[i]);
+            hits[truth[i]] = (correct + (ArgMax(probabilities, i) == truth[i] ? 1 : 0), total + 1);
+        }
+        return hits.Count == 0 ? double.NaN : hits.Values.Average(h => (double)h.Correct / h.Total);
+    }
+
     /// <summary>Mean -ln p(true class), each probability clipped to [1e-15, 1] as scikit-learn does.</summary>
     public static double LogLoss(double[,] probabilities, IReadOnlyList<int> truth)
     {

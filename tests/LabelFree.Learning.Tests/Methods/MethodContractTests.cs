@@ -8,14 +8,18 @@ using LabelFree.Data.SingleCell.Simulation;
 using LabelFree.Learning.Methods;
 using LabelFree.Learning.Methods.AnomalyTransformer;
 using LabelFree.Learning.Methods.Behrt;
+using LabelFree.Learning.Methods.Contig;
 using LabelFree.Learning.Methods.ConvAutoencoder;
 using LabelFree.Learning.Methods.Deformable;
+using LabelFree.Learning.Methods.Dino;
 using LabelFree.Learning.Methods.DnaLanguageModel;
 using LabelFree.Learning.Methods.Maat;
 using LabelFree.Learning.Methods.Micdir;
 using LabelFree.Learning.Methods.Scvi;
+using LabelFree.Learning.Methods.Simclr;
 using LabelFree.Learning.Methods.Strega;
 using LabelFree.Learning.Methods.VoxelMorph;
+using LabelFree.Learning.Nn;
 using LabelFree.Learning.Registration;
 using LabelFree.TestKit;
 using TorchSharp;
@@ -56,6 +60,10 @@ public class MethodContractTests
     {
         Input = SignalInput.FittedOn(Waves), Window = 16, Hidden = 16, Heads = 2, Layers = 2, FeedForward = 16,
     };
+
+    private static readonly IReadOnlyList<Data.Tiles.TileImage> SslImages = DinoTests.Images(8).Select((t, i) => t with { Group = $"g{i / 2}" }).ToList();
+
+    private static readonly float[,] SslRows = new float[8, 3] { { 1, 0, 0 }, { 0, 1, 0 }, { 0, 0, 1 }, { 1, 1, 0 }, { 0, 1, 1 }, { 1, 0, 1 }, { 1, 1, 1 }, { 0, 0, 0 } };
 
     private static TrainingRun Steps(int steps) => new(new TrainerOptions { Seed = 1, MaxSteps = steps, BatchSize = 4, LearningRate = 1e-3 });
 
@@ -120,6 +128,21 @@ public class MethodContractTests
             (m, steps) => ((DnaClassifier)m).Fit(DnaBases, [0, 1, 0, 1, 0, 1], (DnaBases[..2], [0, 1]), Steps(steps)),
             folder => DnaClassifier.Load(folder, TestTorch.Cpu),
             m => ((DnaClassifier)m).Predict(DnaBases).Cast<double>().Select(p => (float)p).ToArray()),
+        new MethodCase(Simclr.MethodName,
+            seed => Simclr.Create(new SimclrConfig { Encoder = new ImageEncoderConfig { ImageSize = 16, Width = 4 }, ProjectionDimension = 8, Micle = true }, seed, TestTorch.Cpu),
+            (m, steps) => ((Simclr)m).Fit(SslImages, Steps(steps)),
+            folder => Simclr.Load(folder, TestTorch.Cpu),
+            m => Flatten(((Simclr)m).Embed(SslImages))),
+        new MethodCase(Dino.MethodName,
+            seed => Dino.Create(DinoTests.Tiny, seed, TestTorch.Cpu),
+            (m, steps) => ((Dino)m).Fit(SslImages, new TrainingRun(Dino.DefaultTraining(DinoTests.Tiny, steps, seed: 1, batchSize: 4))),
+            folder => Dino.Load(folder, TestTorch.Cpu),
+            m => Flatten(((Dino)m).Embed(SslImages))),
+        new MethodCase(Contig.MethodName,
+            seed => Contig.Create(new ContigConfig { Encoder = new ImageEncoderConfig { ImageSize = 16, Width = 4 }, TableFeatures = 3, TableHidden = 8, ProjectionDimension = 4 }, seed, TestTorch.Cpu),
+            (m, steps) => ((Contig)m).Fit(SslImages, SslRows, Steps(steps)),
+            folder => Contig.Load(folder, TestTorch.Cpu),
+            m => [.. Flatten(((Contig)m).ProjectImages(SslImages)), .. Flatten(((Contig)m).ProjectRows(SslRows))]),
     ];
 
     [Theory]

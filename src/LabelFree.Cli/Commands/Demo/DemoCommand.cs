@@ -18,9 +18,10 @@ public static class DemoCommand
     public const string Ehr = "ehr";
     public const string Dna = "dna";
     public const string Signals = "signals";
+    public const string Ssl = "ssl";
 
     /// <summary>The demo's pipelines, in the order they run.</summary>
-    public static readonly string[] Pipelines = [BrainAutoencoder, Anomaly, Gwas, Registration, Cells, Ehr, Dna, Signals];
+    public static readonly string[] Pipelines = [BrainAutoencoder, Anomaly, Gwas, Registration, Cells, Ehr, Dna, Signals, Ssl];
 
     public static Command Create()
     {
@@ -97,6 +98,14 @@ public static class DemoCommand
             var signals = SignalsPipeline.Run(settings, report, progress);
             output.WriteLine("signals (Anomaly Transformer, MAAT): " + string.Join("; ", signals.Datasets.Select(d => string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"{d.Name}: AUROC {string.Join(", ", d.Detectors.Select(e => $"{e.Detector} {e.Scores.Auroc:F3}"))}, best AUROC {d.Best["auroc"]}"))));
+        }
+        if (settings.Runs(Ssl))
+        {
+            var ssl = SslPipeline.Run(settings, report, progress);
+            var b = ssl.Probe.Scores.ToDictionary(s => s.Key, s => s.Value.BalancedAccuracy);
+            output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"ssl (SimCLR on brain patches): lobe probe, left -> right hemisphere, balanced accuracy linear {b["pretrained/linear"]:F3} (random weights {b["random_init/linear"]:F3}, " +
+                $"PCA {b["pca_pixels/linear"]:F3}), k-NN {b["pretrained/knn"]:F3} ({b["random_init/knn"]:F3}, {b["pca_pixels/knn"]:F3})"));
         }
 
         var reportPath = Path.Combine(settings.Out, "report.html");
