@@ -14,7 +14,7 @@ public class SslCommandTests
         foreach (var (args, expected) in new (string[], string)[]
                  {
                      (["ssl", "pretrain", "--images", folder["missing.png"], "--out", folder["run"]], "missing.png: no such image file"),
-                     (["ssl", "pretrain", "--images", brain, "--method", "byol", "--out", folder["run"]], "--method: expected simclr or micle or dino"),
+                     (["ssl", "pretrain", "--images", brain, "--method", "byol", "--out", folder["run"]], "--method: expected simclr, micle or dino"),
                      (["ssl", "pretrain", "--images", brain, "--labels", brain, "--out", folder["run"]], "--label-names"),
                      (["ssl", "pretrain", "--images", brain, "--patch", "4", "--out", folder["run"]], "--patch: expected at least 8 voxels"),
                      (["ssl", "probe", "--model", folder["nomodel"], "--train", brain, "--test", brain, "--out", folder["probe"]], "model folder not found"),
