@@ -28,6 +28,14 @@ public static class LabelFreeProcess
         return new Result(process.ExitCode, output.ToString(), error.ToString());
     }
 
+    /// <summary>Runs a command that must fail on its input: exit 2 and one line on stderr containing <paramref name="expected"/>.</summary>
+    public static void AssertBadInput(string[] args, string expected)
+    {
+        var result = Run(args);
+        Assert.True(result.ExitCode == 2, $"{string.Join(' ', args)}: exit {result.ExitCode}, {result.Error}");
+        Assert.Contains(expected, Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+    }
+
     public static Process Start(IEnumerable<string> args, IDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

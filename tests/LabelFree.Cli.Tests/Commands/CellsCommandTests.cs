@@ -28,12 +28,7 @@ public class CellsCommandTests
                      (["cells", "train", "--input", RepoData.File("singlecell/pbmc_small"), "--likelihood", "poisson", "--out", folder["run"]], "poisson"),
                      (["cells", "embed", "--model", folder["nomodel"], "--input", RepoData.File("singlecell/pbmc_small"), "--out", folder["embed"]], "model folder not found"),
                  })
-        {
-            var result = LabelFreeProcess.Run(args);
-            Assert.True(result.ExitCode == 2, $"{string.Join(' ', args)}: exit {result.ExitCode}, {result.Error}");
-            Assert.Contains(expected, result.Error);
-            Assert.Single(result.Error.Trim().Split('\n'));
-        }
+            LabelFreeProcess.AssertBadInput(args, expected);
         Assert.False(Directory.Exists(folder["run"]), "a command that fails on its input leaves no output folder");
     }
 

@@ -225,12 +225,7 @@ public class DnaCommandTests(PretrainedDna pretrained) : IClassFixture<Pretraine
                      (["dna", "predict", "--model", pretrained.Model, "--input", Ecoli, .. EcoliColumns, "--out", pretrained["bad4"]], "fine-tune it first"),
                      (["dna", "probe", "--model", pretrained.Model, "--train", Ecoli, "--out", pretrained["bad5"]], "no column 'sequence'"),
                  })
-        {
-            var result = LabelFreeProcess.Run(args);
-            Assert.True(result.ExitCode == 2, $"{string.Join(' ', args)}: exit {result.ExitCode}, {result.Error}");
-            Assert.Contains(expected, result.Error);
-            Assert.Single(result.Error.Trim().Split('\n'));
-        }
+            LabelFreeProcess.AssertBadInput(args, expected);
         foreach (var folder in new[] { "bad1", "bad2", "bad3", "bad4", "bad5" }) Assert.False(Directory.Exists(pretrained[folder]), folder);
     }
 }

@@ -23,12 +23,7 @@ public class EhrCommandTests
                      (["ehr", "finetune", "--model", folder["nomodel"], "--events", events, "--patients", patients, "--task", "survival", "--out", folder["run"]], "--task: expected next-visit or outcome, got 'survival'"),
                      (["ehr", "embed", "--model", folder["nomodel"], "--events", events, "--patients", patients, "--clusters", "1", "--out", folder["run"]], "--clusters: expected 2 to 20"),
                  })
-        {
-            var result = LabelFreeProcess.Run(args);
-            Assert.True(result.ExitCode == 2, $"{string.Join(' ', args)}: exit {result.ExitCode}, {result.Error}");
-            Assert.Contains(expected, result.Error);
-            Assert.Single(result.Error.Trim().Split('\n'));
-        }
+            LabelFreeProcess.AssertBadInput(args, expected);
         Assert.False(Directory.Exists(folder["run"]));
     }
 

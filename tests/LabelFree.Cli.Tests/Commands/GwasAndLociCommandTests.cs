@@ -113,11 +113,7 @@ public sealed class GwasAndLociCommandTests
                      (["loci", "--sumstats", temp["a.glm.linear"], "--bfile", Bfile, "--out", temp["folder"]], $"--out: {temp["folder"]} is a folder; expected a file name or prefix"),
                      (["cells", "simulate", "--out", temp["folder"] + "/"], "is a folder; expected a file name or prefix"),
                  })
-        {
-            var result = LabelFreeProcess.Run(args);
-            Assert.True(result.ExitCode == 2, $"{string.Join(' ', args)}: exit {result.ExitCode}, {result.Error}");
-            Assert.Contains(expected, Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
-        }
+            LabelFreeProcess.AssertBadInput(args, expected);
         Assert.Equal([temp["folder"]], Directory.GetFileSystemEntries(temp.Path));
     }
 }

@@ -39,12 +39,7 @@ public class SignalsCommandTests
                      (["signals", "inject", "--input", sines, "--count", "50", "--out", folder["run"]], "--count: 50 anomalies with length scale 100 do not fit apart in 600 samples"),
                      (["signals", "eval", "--model", folder["nomodel"], "--input", sines, "--labels", sines, "--out", folder["run"]], "nomodel: not a signals run folder"),
                  })
-        {
-            var result = LabelFreeProcess.Run(args);
-            Assert.True(result.ExitCode == 2, $"{string.Join(' ', args)}: exit {result.ExitCode}, {result.Error}");
-            Assert.Contains(expected, result.Error);
-            Assert.Single(result.Error.Trim().Split('\n'));
-        }
+            LabelFreeProcess.AssertBadInput(args, expected);
         Assert.False(Directory.Exists(folder["run"]));
     }
 

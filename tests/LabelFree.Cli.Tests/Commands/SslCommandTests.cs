@@ -20,12 +20,7 @@ public class SslCommandTests
                      (["ssl", "probe", "--model", folder["nomodel"], "--train", brain, "--test", brain, "--out", folder["probe"]], "model folder not found"),
                      (["ssl", "expression", "--model", folder["nomodel"], "--visium", folder["novisium"], "--out", folder["expr"]], "no such Visium folder"),
                  })
-        {
-            var result = LabelFreeProcess.Run(args);
-            Assert.True(result.ExitCode == 2, $"{string.Join(' ', args)}: exit {result.ExitCode}, {result.Error}");
-            Assert.Contains(expected, result.Error);
-            Assert.Single(result.Error.Trim().Split('\n'));
-        }
+            LabelFreeProcess.AssertBadInput(args, expected);
         Assert.False(Directory.Exists(folder["run"]));
     }
 
