@@ -19,6 +19,9 @@ public class SslCommandTests
                      (["ssl", "pretrain", "--images", brain, "--patch", "4", "--out", folder["run"]], "--patch: expected at least 8 voxels"),
                      (["ssl", "probe", "--model", folder["nomodel"], "--train", brain, "--test", brain, "--out", folder["probe"]], "model folder not found"),
                      (["ssl", "expression", "--model", folder["nomodel"], "--visium", folder["novisium"], "--out", folder["expr"]], "no such Visium folder"),
+                     (["ssl", "crossmodal", "--out", folder["run"]], "--visium: give either a Visium folder or images with a table"),
+                     (["ssl", "crossmodal", "--images", brain, "--out", folder["run"]], "--table: images and a table go together"),
+                     (["ssl", "crossmodal", "--images", brain, "--table", folder["none.tsv"], "--out", folder["run"]], "none.tsv"),
                  })
             LabelFreeProcess.AssertBadInput(args, expected);
         Assert.False(Directory.Exists(folder["run"]));
@@ -72,5 +75,15 @@ public class SslCommandTests
             "--out", folder["cross"], .. common]);
         Assert.True(cross.ExitCode == 0, cross.Error);
         Assert.True(File.Exists(Path.Combine(folder["cross"], "metrics.json")));
+
+        // The same model on images and a table keyed by image name (each training image's file name without .png).
+        File.WriteAllLines(folder["table.tsv"], ["id\tstripe\tphase", .. Enumerable.Range(0, 24).Select(i => $"{i}\t{i % 2}\t{i % 4}")]);
+        var table = LabelFreeProcess.Run(["ssl", "crossmodal", "--images", folder["train"], "--table", folder["table.tsv"], "--width", "4", "--image-size", "16", "--steps", "3",
+            "--batch-size", "8", "--out", folder["cross2"], .. common]);
+        Assert.True(table.ExitCode == 0, table.Error);
+        using var crossMetrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder["cross2"], "metrics.json")));
+        Assert.Equal(6, crossMetrics.RootElement.GetProperty("test_keys").GetInt32());
+        Assert.Equal(18, crossMetrics.RootElement.GetProperty("train_images").GetInt32());
+        Assert.Equal(1.0 / 6, crossMetrics.RootElement.GetProperty("chance").GetProperty("image_to_row_top1").GetDouble(), 12);
     }
 }

@@ -19,7 +19,7 @@ public static class SslExpressionCommand
         command.SetAction(r =>
         {
             var settings = run.Read(r);
-            var metrics = SslExpression.Run(new SslExpressionSettings(r.GetValue(model)!, visium.Read(r)), settings, new ConsoleProgress());
+            var metrics = SslExpression.Run(new SslExpressionSettings(r.GetValue(model)!, visium.Read(r)!), settings, new ConsoleProgress());
             var scores = string.Join(", ", metrics.Scores.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Key} {s.Value.MeanR:F3}")));
             Console.WriteLine($"{metrics.Method}: {metrics.Genes} genes, {metrics.TrainSpots} training and {metrics.TestSpots} held-out spots; mean Pearson r {scores}; {Path.Combine(settings.Out, "genes.tsv")}");
             return CommandLine.Ok;

@@ -22,7 +22,10 @@ public sealed class SslImageOptions
     private readonly Option<int?> _max = new Option<int?>("--max-patches") { Description = "NIfTI: at most this many patches per volume (a seeded choice)" }.Positive();
     private readonly Option<PatchGroupBy> _groupBy = Flags.Choice("--group-by", "NIfTI group key for MICLe: volume, or position (the same place in co-registered volumes of one subject)", PatchGroupBy.Volume);
     private readonly Option<bool> _mirror = new("--mirror") { Description = "NIfTI: flip the test (or all) patches left-right, so the right hemisphere looks like the left" };
-    private readonly Option<int?> _tile = new Option<int?>("--tile") { Description = "2-D images: cut into square tiles of this many pixels" }.Positive();
+    private readonly Option<int?> _tile = new Option<int?>("--tile") { Description = "2-D images: cut into square tiles of this many pixels (Visium: the tile side around each spot)" }.Positive();
+
+    /// <summary>--tile, for a command that also reads a Visium folder.</summary>
+    public Option<int?> Tile => _tile;
 
     public void AddTo(Command command)
     {
@@ -40,23 +43,32 @@ public sealed class SslImageOptions
     public static Option<Hemisphere> Side(string name, string what) =>
         Flags.Choice(name, $"NIfTI: take {what} patches from both sides, or only the left or right hemisphere (world x < 0 or > 0)", Hemisphere.Both);
 
-    /// <summary>--visium, --tile, --blocks and --held-out of the Visium commands.</summary>
-    public static VisiumOptions Visium() => new();
+    /// <summary>
+    /// --visium, --tile, --blocks and --held-out of the Visium commands; <paramref name="required"/> false where a
+    /// Visium folder is one of two inputs, <paramref name="tile"/> false where <see cref="SslImageOptions"/>' --tile
+    /// is on the command too.
+    /// </summary>
+    public static VisiumOptions Visium(bool required = true, bool tile = true) => new(required, tile);
 
-    public sealed class VisiumOptions
+    public sealed class VisiumOptions(bool required, bool tile)
     {
-        private readonly Option<string> _folder = new("--visium") { Description = "Space Ranger folder: filtered_feature_bc_matrix.h5(.gz) and spatial/", Required = true };
+        private readonly Option<string?> _folder = new("--visium") { Description = "Space Ranger folder: filtered_feature_bc_matrix.h5(.gz) and spatial/", Required = required };
         private readonly Option<int> _tile = new Option<int>("--tile") { Description = "Tile side in low-resolution image pixels", DefaultValueFactory = _ => SslImageInput.VisiumTile }.Positive();
         private readonly Option<int> _blocks = new Option<int>("--blocks") { Description = "Spatial blocks per side of the array", DefaultValueFactory = _ => 4 }.Positive();
-        private readonly Option<double> _heldOut = new Option<double>("--held-out") { Description = "Fraction of the blocks held out", DefaultValueFactory = _ => 0.25 }
+        private readonly Option<double> _heldOut = new Option<double>("--held-out") { Description = "Fraction of the blocks (or samples) held out", DefaultValueFactory = _ => 0.25 }
             .PositiveFinite().Sets("held_out_fraction");
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { _folder, _tile, _blocks, _heldOut }) command.Options.Add(option);
+            foreach (var option in tile ? new Option[] { _folder, _tile, _blocks, _heldOut } : [_folder, _blocks, _heldOut]) command.Options.Add(option);
         }
 
-        public VisiumSettings Read(ParseResult r) => new(r.GetValue(_folder)!, r.GetValue(_tile), r.GetValue(_blocks), r.GetValue(_heldOut));
+        /// <summary>The settings, or null when --visium is optional and not given; <paramref name="tileSide"/> where this command's --tile is another option.</summary>
+        public VisiumSettings? Read(ParseResult r, int? tileSide = null) => r.GetValue(_folder) is { } folder
+            ? new(folder, tileSide ?? (tile ? r.GetValue(_tile) : SslImageInput.VisiumTile), r.GetValue(_blocks), r.GetValue(_heldOut))
+            : null;
+
+        public double HeldOut(ParseResult r) => r.GetValue(_heldOut);
     }
 
     public static Option<string> Model() => new("--model") { Description = "Model folder (an ssl pretrain RUN/model)", Required = true };
