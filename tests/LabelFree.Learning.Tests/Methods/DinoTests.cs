@@ -54,6 +54,16 @@ public class DinoTests
         var fullLog = MetricsLog.Read(Path.Combine(folder.Path, "full", MetricsLog.FileName)).Select(l => (l.Step, l.Loss, l.LearningRate));
         var resumedLog = MetricsLog.Read(Path.Combine(folder.Path, "killed", MetricsLog.FileName)).Select(l => (l.Step, l.Loss, l.LearningRate));
         Assert.Equal(fullLog, resumedLog);
+
+        // The collapse monitors: the teacher's entropy lies in [0, ln K] and loss = entropy + KL with KL >= 0.
+        var logged = MetricsLog.Read(Path.Combine(folder.Path, "full", MetricsLog.FileName)).Where(l => l.Terms.ContainsKey("teacher_entropy")).ToList();
+        Assert.Equal(8, logged.Count);
+        foreach (var line in logged)
+        {
+            Assert.InRange(line.Terms["teacher_entropy"], 0, Math.Log(Tiny.OutDimension) + 1e-4);
+            Assert.True(line.Terms["kl"] > -1e-4, $"KL {line.Terms["kl"]} at step {line.Step}");
+            Assert.Equal(line.Loss, line.Terms["teacher_entropy"] + line.Terms["kl"], 4);
+        }
     }
 
     [Fact]

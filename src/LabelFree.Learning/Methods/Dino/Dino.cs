@@ -9,7 +9,8 @@ namespace LabelFree.Learning.Methods.Dino;
 /// <summary>
 /// DINO: self-distillation without labels (<see cref="DinoConfig"/>). The Trainer drives its schedules (teacher
 /// momentum, teacher temperature, weight decay), the teacher's EMA runs in <see cref="AfterStep"/>, and the centre is
-/// extra checkpoint state, so a killed run resumes exactly. <see cref="Embed"/> gives the teacher encoder's features.
+/// extra checkpoint state, so a killed run resumes exactly. Each logged step records the teacher's entropy and the
+/// teacher-student KL (the paper's collapse monitors). <see cref="Embed"/> gives the teacher encoder's features.
 /// </summary>
 public sealed class Dino : MethodModel<Dino, DinoConfig, DinoNet, MultiCropBatch>, IMethodDefinition<Dino, DinoConfig, DinoNet>,
     IImageEncoderModel
@@ -49,12 +50,24 @@ public sealed class Dino : MethodModel<Dino, DinoConfig, DinoNet, MultiCropBatch
         var student = Net.Student.call(globals, freeze).split(b).ToList();             // 2 x (B, K)
         if (batch.Local.Count > 0) student.AddRange(Net.Student.call(cat(batch.Local.ToArray(), 0), freeze).split(b));  // + L x (B, K)
         var loss = ContrastiveLosses.Dino(student, teacherOut.split(b), _centre, Config.StudentTemperature, at.Scalar(TeacherTemperature));
+        var entropy = TeacherEntropy(teacherOut, at.Scalar(TeacherTemperature));
         if (at.Phase == TrainingPhase.Train)
         {
             _pendingSum.add_(teacherOut.sum(0, keepdim: true));
             _pendingRows += teacherOut.shape[0];
         }
-        return new LossOutput(loss);
+        // The paper's collapse monitors (its Figure 7): the teacher's entropy falls to 0 when one prototype wins and
+        // rises to ln K when the output is uniform; the loss minus it is the mean teacher-student KL, which is 0 in
+        // either collapse. Logged beside the loss at every logged step.
+        return new LossOutput(loss, new Dictionary<string, Tensor> { ["teacher_entropy"] = entropy, ["kl"] = loss.detach() - entropy });
+    }
+
+    /// <summary>Mean entropy of the teacher's targets softmax((t - centre) / temperature): a scalar, no gradient.</summary>
+    private Tensor TeacherEntropy(Tensor teacherOut, double temperature)
+    {
+        using var noGrad = no_grad();
+        var logP = nn.functional.log_softmax((teacherOut - _centre) / temperature, 1);  // (2B, K)
+        return -(logP.exp() * logP).sum(1).mean();
     }
 
     /// <summary>DINO's groups: no weight decay on biases and norms; the teacher is not optimised.</summary>
