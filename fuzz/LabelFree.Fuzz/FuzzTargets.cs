@@ -1,0 +1,95 @@
+using System.Text;
+using LabelFree.Core.Models;
+using LabelFree.Data.Ehr;
+using LabelFree.Data.Genotypes;
+using LabelFree.Data.Imaging;
+using LabelFree.Data.Sequences;
+using LabelFree.Data.SingleCell;
+using LabelFree.Data.SingleCell.Simulation;
+using static TorchSharp.torch;
+
+namespace LabelFree.Fuzz;
+
+/// <summary>
+/// One reader under fuzzing: the input's file name inside a work folder, how to write a valid seed and the companion
+/// files the reader needs beside the input (a PLINK fileset's other two files, an MTX's genes and barcodes), and the
+/// read itself. A <see cref="LabelFree.Core.Errors.UserInputException"/> is the reader's answer to a bad file; any
+/// other exception, a hang or an allocation over the cap is a finding.
+/// </summary>
+public sealed record FuzzTarget(string Name, string FileName, Action<string> WriteSeedAndCompanions, Action<string, string> Read)
+{
+    /// <summary>The input's path in <paramref name="folder"/>.</summary>
+    public string InputPath(string folder) => Path.Combine(folder, FileName);
+}
+
+/// <summary>The readers fuzzed by fuzz/run.sh, by name.</summary>
+public static class FuzzTargets
+{
+    public static readonly IReadOnlyList<FuzzTarget> All =
+    [
+        new("nifti", "scan.nii", folder => NiftiWriter.Write(Path.Combine(folder, "scan.nii"),
+                NiftiImage.Create([6, 5, 4], Enumerable.Range(0, 120).Select(i => (float)i).ToArray(), [1.5, 1, 2])),
+            (_, path) => NiftiReader.Read(path)),
+        Text("fasta", "seqs.fa", ">r1 first\nACGTacgtNN\nGGCA\n>r2\nTTTTRYKM\n>r3\nacgt\n", (_, path) => FastaReader.Read(path)),
+        Text("vcf", "calls.vcf", "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\nr1\t3\tv1\tG\tA\t.\t.\t.\nr1\t5\t.\tA\tAT\t.\t.\t.\nr2\t2\tv3\tTT\tT\t.\t.\t.\n",
+            (_, path) => VcfReader.Read(path)),
+        Text("seqtable", "table.csv", "id,sequence,label\na,ACGTAC,1\nb,\"GGTTAA\",0\nc,acgtnn,1\n", (_, path) => LabelledSequenceTable.Read(path, idColumn: "id")),
+        new("events", "events.csv", folder =>
+            {
+                File.WriteAllText(Path.Combine(folder, "events.csv"), Events);
+                File.WriteAllText(Path.Combine(folder, "patients_ok.csv"), Patients);
+            },
+            (folder, path) => EhrReader.Read(path, Path.Combine(folder, "patients_ok.csv"))),
+        new("patients", "patients.csv", folder =>
+            {
+                File.WriteAllText(Path.Combine(folder, "patients.csv"), Patients);
+                File.WriteAllText(Path.Combine(folder, "events_ok.csv"), Events);
+            },
+            (folder, path) => EhrReader.Read(Path.Combine(folder, "events_ok.csv"), path)),
+        Plink("fam"), Plink("bim"), Plink("bed"),
+        new("mtx", "matrix.mtx", folder =>
+            {
+                File.WriteAllLines(Path.Combine(folder, "genes.tsv"), ["g1\tA", "g2\tB", "g3\tC"]);
+                File.WriteAllLines(Path.Combine(folder, "barcodes.tsv"), ["c1", "c2"]);
+                File.WriteAllText(Path.Combine(folder, "matrix.mtx"), "%%MatrixMarket matrix coordinate integer general\n%\n3 2 4\n1 1 4\n3 1 1\n2 2 7\n3 2 2\n");
+            },
+            (folder, _) => CellDataReader.Read(folder)),
+        new("h5ad", "cells.h5ad", folder => H5adWriter.Write(Path.Combine(folder, "cells.h5ad"),
+                CountSimulator.Simulate(new SimulationOptions { Cells = 12, Genes = 6, CellTypes = 2, Batches = 2 }, seed: 1), new Dictionary<string, float[,]>()),
+            (_, path) => CellDataReader.Read(path)),
+        new("safetensors", "model.safetensors", folder =>
+            {
+                using var scope = NewDisposeScope();
+                Safetensors.Save(Path.Combine(folder, "model.safetensors"),
+                    new Dictionary<string, Tensor> { ["w"] = arange(12, dtype: float32).reshape(3, 4), ["b"] = ones(4, dtype: float64) },
+                    new Dictionary<string, string> { ["format"] = "pt" });
+            },
+            (_, path) =>
+            {
+                foreach (var tensor in Safetensors.Load(path).Values) tensor.Dispose();
+            }),
+    ];
+
+    public static FuzzTarget? Find(string name) => All.FirstOrDefault(t => t.Name == name);
+
+    private const string Events = "patient,days,code,value\np1,0,E11,\np1,30,chol,5.2\np2,-10,I10,\np2,400,death_like,\n";
+    private const string Patients = "patient,sex,age,end,death\np1,F,54,900,0\np2,M,61.5,420,1\n";
+
+    private static FuzzTarget Text(string name, string fileName, string seed, Action<string, string> read) =>
+        new(name, fileName, folder => File.WriteAllText(Path.Combine(folder, fileName), seed, Encoding.ASCII), read);
+
+    /// <summary>One file of a PLINK 1 fileset fuzzed while the other two stay valid; the read opens the set, lists the variants and reads every genotype.</summary>
+    private static FuzzTarget Plink(string extension) => new(extension, "x." + extension, folder =>
+        {
+            FamSample[] samples = [new("F1", "A"), new("F1", "B", "A", "0"), new("F2", "C"), new("F3", "D"), new("F4", "E")];
+            BimVariant[] variants = [new("1", "rs1", 0, 10, "G", "T"), new("1", "rs2", 0.5, 20, "C", "A"), new("2", "rs3", 0, 5, "A", "G")];
+            BedWriter.Write(Path.Combine(folder, "x"), samples, variants, [[2, 1, 0, -1, 2], [0, 0, 1, 1, -1], [1, 1, 1, 2, 0]]);
+        },
+        (folder, input) =>
+        {
+            using var fileset = PlinkFileset.Open(Path.Combine(folder, "x"));
+            _ = fileset.Variants().ToList();
+            var packed = new byte[fileset.VariantCount * fileset.Bed.BytesPerVariant];
+            fileset.Bed.ReadPacked(0, (int)fileset.VariantCount, packed);
+        });
+}
