@@ -1,4 +1,5 @@
 using LabelFree.Core.Errors;
+using LabelFree.Core.IO;
 using SkiaSharp;
 
 namespace LabelFree.Data.Tiles;
@@ -61,7 +62,6 @@ public static class ImageFiles
                 bitmap.SetPixel(x, y, new SKColor(Byte(0), Byte(1), Byte(2)));
             }
         using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-        using var file = File.Create(path);
-        data.SaveTo(file);
+        AtomicFile.Write(path, data.SaveTo);
     }
 }
