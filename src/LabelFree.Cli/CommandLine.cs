@@ -85,6 +85,16 @@ public static class CommandLine
             error.WriteLine($"stopped: {e.Message}");
             return Interrupted;
         }
+        catch (Exception e) when (StorageFull(e))
+        {
+            // The user's disk, not LabelFree: exit 2, and no partial output unless it holds checkpoints to resume from.
+            var checkpoints = newFolder is null ? null : Path.Combine(newFolder, "checkpoints");
+            var kept = Directory.Exists(checkpoints) && Directory.EnumerateDirectories(checkpoints, "step-*").Any();
+            error.WriteLine($"error: no room to write the output ({FirstLine(e.Message)}): free space or choose another --out" +
+                            (kept ? $"; the checkpoints in {newFolder} are kept for --resume" : ""));
+            if (!kept) RemoveBegun(newFolder);
+            return BadInput;
+        }
         catch (TrainingDivergedException e)
         {
             error.WriteLine($"error: {e.Message}");
@@ -111,6 +121,18 @@ public static class CommandLine
             // Leave it: the error line already says what went wrong with the input.
         }
     }
+
+    /// <summary>
+    /// A full disk (ENOSPC) or quota (EDQUOT) as .NET reports them on Linux, and a file-size limit (ulimit -f: EFBIG,
+    /// which .NET's file writes report as an ArgumentOutOfRangeException with this message).
+    /// </summary>
+    private static bool StorageFull(Exception e) => e switch
+    {
+        IOException io => io.HResult is 28 or 122 or 27 || io.Message.Contains("No space left on device", StringComparison.Ordinal)
+                          || io.Message.Contains("Disk quota exceeded", StringComparison.Ordinal),
+        ArgumentOutOfRangeException range => range.Message.StartsWith("Specified file length was too large for the file system", StringComparison.Ordinal),
+        _ => false,
+    };
 
     private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
 }

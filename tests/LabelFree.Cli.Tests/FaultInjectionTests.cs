@@ -84,4 +84,40 @@ public class FaultInjectionTests
         Assert.Equal(File.ReadAllText(Path.Combine(folder["reference"], "latent.tsv")), File.ReadAllText(Path.Combine(folder["killed"], "latent.tsv")));
         Assert.Empty(Directory.GetDirectories(Path.Combine(folder["killed"], "checkpoints"), ".*"));
     }
+
+    [Fact]
+    [Trait(Category.Name, Category.Slow)]
+    public void A_full_disk_is_exit_2_with_one_line_and_no_partial_output()
+    {
+        using var folder = new TempFolder();
+        // A file-size limit (ulimit -f, with SIGXFSZ ignored so the write fails instead of killing the process): works
+        // without privileges, so it runs everywhere. The runtime's W^X double mapping needs a large file, so it is off.
+        var limited = LabelFreeProcess.Run(Train(folder["limited"])[..^1], new Dictionary<string, string> { ["DOTNET_EnableWriteXorExecute"] = "0" },
+            shellSetup: "trap '' XFSZ; ulimit -f 48");
+        AssertFullDisk(limited, folder["limited"]);
+
+        // A real full disk: a 256 KiB tmpfs, where this machine lets the test mount one (root with CAP_SYS_ADMIN).
+        Directory.CreateDirectory(folder["mnt"]);
+        var mount = System.Diagnostics.Process.Start("mount", ["-t", "tmpfs", "-o", "size=256k", "tmpfs", folder["mnt"]]);
+        mount.WaitForExit();
+        if (mount.ExitCode != 0) return;
+        try
+        {
+            var full = LabelFreeProcess.Run(Train(Path.Combine(folder["mnt"], "run"))[..^1]);
+            AssertFullDisk(full, Path.Combine(folder["mnt"], "run"));
+            Assert.Empty(Directory.EnumerateFileSystemEntries(folder["mnt"]));  // no temporary file left either
+        }
+        finally
+        {
+            System.Diagnostics.Process.Start("umount", [folder["mnt"]]).WaitForExit();
+        }
+    }
+
+    private static void AssertFullDisk(LabelFreeProcess.Result result, string run)
+    {
+        Assert.True(result.ExitCode == 2, $"exit {result.ExitCode}: {result.Error}");
+        var line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Contains("no room to write the output", line);
+        Assert.False(Directory.Exists(run), $"{run} was left behind");
+    }
 }

@@ -10,9 +10,10 @@ public static class LabelFreeProcess
 
     private static string Program => Path.Combine(AppContext.BaseDirectory, "labelfree.dll");
 
-    public static Result Run(IEnumerable<string> args, IDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+    /// <summary>Runs labelfree with <paramref name="args"/>; <paramref name="shellSetup"/>, if given, is bash run first in the same process (ulimit, trap).</summary>
+    public static Result Run(IEnumerable<string> args, IDictionary<string, string>? environment = null, TimeSpan? timeout = null, string? shellSetup = null)
     {
-        using var process = Start(args, environment);
+        using var process = Start(args, environment, shellSetup);
         var output = new StringBuilder();
         var error = new StringBuilder();
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.AppendLine(e.Data); };
@@ -36,9 +37,15 @@ public static class LabelFreeProcess
         Assert.Contains(expected, Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
     }
 
-    public static Process Start(IEnumerable<string> args, IDictionary<string, string>? environment = null)
+    public static Process Start(IEnumerable<string> args, IDictionary<string, string>? environment = null, string? shellSetup = null)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(shellSetup is null ? "dotnet" : "bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (shellSetup is not null)
+        {
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(shellSetup + "; exec dotnet \"$@\"");
+            start.ArgumentList.Add("bash");
+        }
         start.ArgumentList.Add(Program);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
