@@ -5,10 +5,10 @@ using SharpFuzz;
 // fuzz TARGET            AFL++ target: reads each input from AFL (SharpFuzz, out of process) into TARGET's file
 // seed TARGET DIR        writes TARGET's valid seed input into DIR (the start of its corpus)
 // replay TARGET FILE...  reads each FILE as TARGET's input; prints what each did; exit 1 on a finding
-// list                   the targets' names, one per line
+// list                   each target's name and managed-heap cap in bytes, tab-separated, one per line
 if (args is ["list"])
 {
-    foreach (var t in FuzzTargets.All) Console.WriteLine(t.Name);
+    foreach (var t in FuzzTargets.All) Console.WriteLine($"{t.Name}\t{t.HeapCap}");
     return 0;
 }
 if (args.Length < 2 || FuzzTargets.Find(args[1]) is not { } target)
