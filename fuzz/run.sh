@@ -3,9 +3,9 @@
 # which parses HDF5 for the h5ad reader) and AFL++ drives each target in fuzz/LabelFree.Fuzz/FuzzTargets.cs.
 #   fuzz/run.sh [TARGET...]            every target (or the ones named) for EXECS executions each (default 1,000,000)
 #   EXECS=20000 fuzz/run.sh nifti      a short run
-# A finding is any exception other than LabelFree's one-line user error, a hang over TIMEOUT_MS, or a managed heap
-# over the target's cap (DOTNET_GCHeapHardLimit: 256 MiB, 2.2 GiB for h5ad where PureHDF allocates a block of the size
-# the file states before checking it). Corpora live in fuzz/corpus/TARGET (seed plus AFL's queue, minimised with
+# A finding is any exception other than LabelFree's one-line user error, a hang over TIMEOUT_MS (AFL's timeouts are
+# replayed without AFL and count only if they still take that long: on a busy machine AFL also times out inputs that
+# read in milliseconds), or a managed heap over the target's cap (DOTNET_GCHeapHardLimit, FuzzTarget.HeapCap). Corpora live in fuzz/corpus/TARGET (seed plus AFL's queue, minimised with
 # afl-cmin); findings under artifacts/fuzz/findings/TARGET; the summary table is printed last and written to
 # artifacts/fuzz/summary.tsv. Exit 1 if any target has a finding.
 set -euo pipefail
@@ -31,10 +31,10 @@ dotnet=$(readlink -f "$(command -v dotnet)")  # afl-cmin wants the binary's full
 harness=("$dotnet" "$out/plain/LabelFree.Fuzz.dll")
 instrumented=("$dotnet" "$out/instrumented/LabelFree.Fuzz.dll")
 
+declare -A caps
+while IFS=$'\t' read -r name cap; do caps[$name]=$cap; done < <("${harness[@]}" list)
 targets=("$@")
-if [ ${#targets[@]} -eq 0 ]; then
-    mapfile -t targets < <("${harness[@]}" list)
-fi
+if [ ${#targets[@]} -eq 0 ]; then mapfile -t targets < <(printf '%s\n' "${!caps[@]}" | sort); fi
 
 printf 'target\texecutions\tseconds\texecs_per_s\tcorpus\tcrashes\thangs\n' > "$out/summary.tsv"
 status=0
@@ -42,7 +42,7 @@ for target in "${targets[@]}"; do
     corpus=$root/fuzz/corpus/$target
     findings=$out/findings/$target
     if [ ! -d "$corpus" ] || [ -z "$(ls -A "$corpus")" ]; then "${harness[@]}" seed "$target" "$corpus"; fi
-    cap=$((256 << 20)); [ "$target" = h5ad ] && cap=$((2200 << 20))
+    cap=${caps[$target]:?unknown target $target}
     rm -rf "$findings"; mkdir -p "$out/findings"
     echo "== $target: $execs executions" >&2
     start=$(date +%s)
@@ -54,7 +54,11 @@ for target in "${targets[@]}"; do
     if [ ! -f "$stats" ]; then echo "$target: afl-fuzz did not start; see $findings.log" >&2; tail -5 "$findings.log" >&2; status=1; continue; fi
     get() { sed -n "s/^$1 *: *//p" "$stats"; }
     crashes=$(ls "$findings/default/crashes" 2>/dev/null | grep -vc README || true)
-    hangs=$(ls "$findings/default/hangs" 2>/dev/null | grep -vc README || true)
+    hangs=0
+    for f in "$findings"/default/hangs/id*; do
+        [ -f "$f" ] || continue
+        if timeout $((timeout_ms / 1000 + 1)) "${harness[@]}" replay "$target" "$f" >/dev/null 2>&1; then rm "$f"; else hangs=$((hangs + 1)); fi
+    done
     # Keep the corpus small: AFL's queue minimised to the inputs that keep its coverage.
     rm -rf "$out/cmin-$target"
     AFL_SKIP_BIN_CHECK=1 afl-cmin -i "$findings/default/queue" -o "$out/cmin-$target" -t "$timeout_ms" -m none -- "${instrumented[@]}" fuzz "$target" >/dev/null 2>&1 || true
