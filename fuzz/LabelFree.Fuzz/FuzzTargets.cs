@@ -24,6 +24,40 @@ public sealed record FuzzTarget(string Name, string FileName, bool Text, Action<
 
     /// <summary>The input's path in <paramref name="folder"/>.</summary>
     public string InputPath(string folder) => Path.Combine(folder, FileName);
+
+    /// <summary>
+    /// Reads the input in <paramref name="folder"/>: true when read, false when refused with a user error. Throws on any
+    /// other exception, and when the reader left the input open (it must be closed on every path, refusals included).
+    /// </summary>
+    public bool ReadOrRefuse(string folder)
+    {
+        try
+        {
+            Read(folder, InputPath(folder));
+            return true;
+        }
+        catch (LabelFree.Core.Errors.UserInputException)
+        {
+            return false;
+        }
+        finally
+        {
+            RequireClosed(folder);
+        }
+    }
+
+    /// <summary>Throws when the input in <paramref name="folder"/> is still open (it cannot be opened exclusively).</summary>
+    public void RequireClosed(string folder)
+    {
+        try
+        {
+            using var exclusive = new FileStream(InputPath(folder), FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e) when (File.Exists(InputPath(folder)))
+        {
+            throw new InvalidOperationException($"{Name}: the reader left {FileName} open ({e.Message})");
+        }
+    }
 }
 
 /// <summary>The readers fuzzed by fuzz/run.sh, by name.</summary>

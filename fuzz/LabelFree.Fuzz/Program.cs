@@ -1,4 +1,3 @@
-using LabelFree.Core.Errors;
 using LabelFree.Fuzz;
 using SharpFuzz;
 
@@ -6,6 +5,7 @@ using SharpFuzz;
 // seed TARGET DIR        writes TARGET's valid seed input into DIR (the start of its corpus)
 // replay TARGET FILE...  reads each FILE as TARGET's input; prints what each did; exit 1 on a finding
 // list                   each target's name and managed-heap cap in bytes, tab-separated, one per line
+// LABELFREE_FUZZ_LOG=FILE  in fuzz mode, appends each finding's exception to FILE (AFL keeps only the input)
 if (args is ["list"])
 {
     foreach (var t in FuzzTargets.All) Console.WriteLine($"{t.Name}\t{t.HeapCap}");
@@ -32,10 +32,18 @@ try
         case "fuzz":
             Fuzzer.OutOfProcess.Run(stream =>
             {
-                if (!prepared) target.WriteSeedAndCompanions(work);
-                prepared = true;
-                using (var file = File.Create(target.InputPath(work))) stream.CopyTo(file);
-                Read(target, work);
+                try
+                {
+                    if (!prepared) target.WriteSeedAndCompanions(work);
+                    prepared = true;
+                    using (var file = File.Create(target.InputPath(work))) stream.CopyTo(file);
+                    target.ReadOrRefuse(work);
+                }
+                catch (Exception e) when (Environment.GetEnvironmentVariable("LABELFREE_FUZZ_LOG") is { } log)
+                {
+                    File.AppendAllText(log, $"{e}\n");
+                    throw;
+                }
             });
             return 0;
         case "replay":
@@ -45,8 +53,7 @@ try
                 File.Copy(input, target.InputPath(work), overwrite: true);
                 try
                 {
-                    Read(target, work);
-                    Console.WriteLine($"{input}: read");
+                    Console.WriteLine($"{input}: {(target.ReadOrRefuse(work) ? "read" : "refused")}");
                 }
                 catch (Exception e)
                 {
@@ -63,16 +70,4 @@ try
 finally
 {
     Directory.Delete(work, recursive: true);
-}
-
-// A user error is the reader's correct answer to a bad file; everything else propagates as a finding.
-static void Read(FuzzTarget target, string work)
-{
-    try
-    {
-        target.Read(work, target.InputPath(work));
-    }
-    catch (UserInputException)
-    {
-    }
 }

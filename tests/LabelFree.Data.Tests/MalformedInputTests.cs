@@ -94,6 +94,14 @@ public class MalformedInputTests
             {
                 failures.Add($"{mutation}: {e.InnerException!.GetType().Name}: {e.InnerException.Message.Split('\n')[0]}");
             }
+            try
+            {
+                target.RequireClosed(folder.Path);
+            }
+            catch (InvalidOperationException e)
+            {
+                failures.Add($"{mutation}: {e.Message}");
+            }
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
             if (allocated > target.HeapCap) failures.Add($"{mutation}: {allocated >> 20} MiB allocated for a {bytes.Length}-byte file");
         }

@@ -123,8 +123,9 @@ public static class Safetensors
                 result[name] = tensor;
             }
         }
-        catch (Exception e) when (e is InvalidOperationException or FormatException or OverflowException)
+        catch (Exception e) when (e is InvalidOperationException or FormatException or OverflowException or ArgumentException)
         {
+            // ArgumentException: a tensor name twice in the header (found by fuzzing; JsonObject refuses duplicate keys).
             foreach (var tensor in result.Values) tensor.Dispose();
             throw Bad(path, $"header entry malformed ({e.Message})");
         }

@@ -32,19 +32,28 @@ internal sealed class HdfFile : IDisposable
     public static HdfFile Open(string path)
     {
         UserInputException.RequireFile(path);
-        if (!path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) return Wrap(path, () => H5File.OpenRead(path), new FileInfo(path).Length);
-        var temporary = new FileStream(System.IO.Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+        // The stream is ours until PureHDF has parsed the file, so a file it refuses is closed at once, not left open
+        // until a finalizer runs (found by fuzzing: the next write of the same path failed).
+        Stream? stream = null;
         try
         {
-            var cap = Math.Max(MinInflationCap, MaxInflation * new FileInfo(path).Length);
-            Inflate(path, temporary, cap);
-            temporary.Position = 0;
-            return Wrap(path, () => H5File.Open(temporary, leaveOpen: false), temporary.Length);
+            if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
+            {
+                stream = new FileStream(System.IO.Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+                Inflate(path, stream, Math.Max(MinInflationCap, MaxInflation * new FileInfo(path).Length));
+                stream.Position = 0;
+            }
+            else
+            {
+                stream = File.OpenRead(path);
+            }
+            return new HdfFile(H5File.Open(stream, leaveOpen: false), path, stream.Length);
         }
-        catch
+        catch (Exception e)
         {
-            temporary.Dispose();
-            throw;
+            stream?.Dispose();
+            if (e is UserInputException) throw;
+            throw new UserInputException($"{path}: not a readable HDF5 file ({e.Message})", e);
         }
     }
 
@@ -59,18 +68,6 @@ internal sealed class HdfFile : IDisposable
     }
 
     public void Dispose() => Root.Dispose();
-
-    private static HdfFile Wrap(string path, Func<PureHDF.VOL.Native.NativeFile> open, long storedBytes)
-    {
-        try
-        {
-            return new HdfFile(open(), path, storedBytes);
-        }
-        catch (Exception e) when (e is not UserInputException)
-        {
-            throw new UserInputException($"{path}: not a readable HDF5 file ({e.Message})", e);
-        }
-    }
 
     private static void Inflate(string path, Stream target, long cap)
     {

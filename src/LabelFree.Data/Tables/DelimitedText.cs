@@ -38,7 +38,19 @@ public sealed class DelimitedText : IDisposable
     /// <summary>The 1-based line number of the row last read (1 for the header).</summary>
     public int Line { get; private set; }
 
-    public static DelimitedText Open(string path, string what) => new(path, InputFile.OpenText(path, what));
+    public static DelimitedText Open(string path, string what)
+    {
+        var reader = InputFile.OpenText(path, what);
+        try
+        {
+            return new DelimitedText(path, reader);
+        }
+        catch
+        {
+            reader.Dispose();  // a refused header must not leave the file open (found by fuzzing)
+            throw;
+        }
+    }
 
     /// <summary>The index of the column named <paramref name="name"/> (case-insensitive), or -1.</summary>
     public int Find(string name) => Array.FindIndex(Header, h => h.Equals(name, StringComparison.OrdinalIgnoreCase));
