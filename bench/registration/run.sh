@@ -45,7 +45,7 @@ for set in pairs cross; do
     transformix -in "$work/pairs/$ml" -tp "$out/labels.txt" -out "$out" -jac all -threads "$threads" >/dev/null
     echo "$(/usr/bin/python3 "$here/score.py" "$out/result.nii.gz" "$work/pairs/$fl" "$work/pairs/$fm" "$out/spatialJacobian.nii.gz") $seconds" >> "$work/elastix_$set.txt"
   done
-  read -r ed ef es < <(awk '{d+=$1; f+=$2; s+=$3; n++} END {printf "%.4f %.6f %.2f\n", d/n, f/n, s/n}' "$work/elastix_$set.txt")
+  read -r ed ef es < <(awk '{d+=$1; f+=$2; s+=$NF; n++} END {printf "%.4f %.6f %.2f\n", d/n, f/n, s/n}' "$work/elastix_$set.txt")
   read -r ad af as < <(summary "$work/affine_$set")
   read -r vd vf vs < <(summary "$work/vxm_$set")
   read -r md mf ms < <(summary "$work/micdir_$set")

@@ -67,12 +67,17 @@ public class RegisterCommandTests
         Assert.True(windows.ExitCode == 0, windows.Error);
         using (var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder["run2"], "config.json"))))
             Assert.Equal([16, 16, 16], config.RootElement.GetProperty("settings").GetProperty("crop").EnumerateArray().Select(v => v.GetInt32()));
-        var refined = LabelFreeProcess.Run(["register", "eval", "--model", Path.Combine(folder["run2"], "model"), "--refine", "5", "--pairs", pairs,
-            "--out", folder["eval2"], "--threads", "2"]);
+        // The pyramid: 5 steps on the 5 mm grid, then a finer level (2 mm asked, the scan's 4 mm used), every stage scored.
+        var refined = LabelFreeProcess.Run(["register", "eval", "--model", Path.Combine(folder["run2"], "model"), "--refine", "5", "--levels", "2", "--level-steps", "5",
+            "--every-stage", "--pairs", pairs, "--out", folder["eval2"], "--threads", "2"]);
         Assert.True(refined.ExitCode == 0, refined.Error);
         using var refinedSummary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder["eval2"], "summary.json")));
         Assert.Equal(5, refinedSummary.RootElement.GetProperty("refine_steps").GetInt32());
+        Assert.Equal("4 mm", refinedSummary.RootElement.GetProperty("stage").GetString());
+        Assert.Equal(["network", "5 mm", "4 mm"], refinedSummary.RootElement.GetProperty("stages").EnumerateArray().Select(s => s.GetProperty("stage").GetString()));
         Assert.InRange(refinedSummary.RootElement.GetProperty("mean_dice").GetDouble(), 0.7, 1.0);
+        Assert.InRange(refinedSummary.RootElement.GetProperty("mean_hd95").GetDouble(), 0, 20);
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(folder["eval2"], "stages.tsv")).Length);
 
         // Training on a real pair, pre-aligned by an affine from register affine (named in the pairs file's affine column).
         var fixedScan = Path.Combine(folder["pairs"], "s0_pair0_fixed.nii.gz");
@@ -103,6 +108,10 @@ public class RegisterCommandTests
         var refine = LabelFreeProcess.Run(["register", "eval", "--affine-only", "--refine", "5", "--pairs", folder["pairs.tsv"], "--out", folder["eval"]]);
         Assert.Equal(2, refine.ExitCode);
         Assert.Contains("--refine", refine.Error);
+
+        var levels = LabelFreeProcess.Run(["register", "eval", "--model", folder["run"], "--levels", "2", "4", "--pairs", folder["pairs.tsv"], "--out", folder["eval"]]);
+        Assert.Equal(2, levels.ExitCode);
+        Assert.Contains("--levels", levels.Error);
 
         var neither = LabelFreeProcess.Run(["register", "train", "--out", folder["run"]]);
         Assert.Equal(2, neither.ExitCode);

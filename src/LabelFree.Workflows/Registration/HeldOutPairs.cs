@@ -6,8 +6,11 @@ using LabelFree.Workflows.Imaging;
 
 namespace LabelFree.Workflows.Registration;
 
-/// <summary>Brains (with masks and label maps, in order) to make held-out pairs from, and how many pairs per brain.</summary>
-public sealed record HeldOutPairSettings(IReadOnlyList<string> Scans, IReadOnlyList<string>? Masks, IReadOnlyList<string> Labels, int PairsPerScan);
+/// <summary>
+/// Brains (with masks and label maps, in order) to make held-out pairs from, how many pairs per brain, and the strength of
+/// the deformations (a factor on the smooth displacement's SD of <see cref="HeldOutPairs.Deformation"/>).
+/// </summary>
+public sealed record HeldOutPairSettings(IReadOnlyList<string> Scans, IReadOnlyList<string>? Masks, IReadOnlyList<string> Labels, int PairsPerScan, double Strength = 1);
 
 /// <summary>
 /// Held-out registration pairs: two seeded deformations of each real brain (from another random stream than training),
@@ -22,6 +25,8 @@ public static class HeldOutPairs
         var masks = ScanList.Pair(scans, settings.Masks, BrainMask.BrainMaskSetting);
         if (settings.Labels.Count != scans.Count) throw new SettingException("labels", $"{settings.Labels.Count} label maps for {scans.Count} scans; give one per scan, in order");
         if (settings.PairsPerScan < 1) throw new SettingException("pairs", $"expected a positive number, got {settings.PairsPerScan}");
+        if (!(settings.Strength > 0) || !double.IsFinite(settings.Strength)) throw new SettingException("strength", $"expected a positive number, got {settings.Strength}");
+        var deformation = Deformation with { DisplacementSdMm = Deformation.DisplacementSdMm * settings.Strength };
         Directory.CreateDirectory(outFolder);
         var rows = new List<string> { RegistrationFiles.PairsHeader };
         var originals = new List<string>();
@@ -37,7 +42,7 @@ public static class HeldOutPairs
                 var names = new string[2];
                 for (var side = 0; side < 2; side++)
                 {
-                    var (image, mask, warpedLabels) = RandomDeformation.Apply(stripped, brain, labels, Deformation, Rng.For(seed, "register-heldout", s * 1000L + 2 * p + side));
+                    var (image, mask, warpedLabels) = RandomDeformation.Apply(stripped, brain, labels, deformation, Rng.For(seed, "register-heldout", s * 1000L + 2 * p + side));
                     names[side] = Write(outFolder, $"{stem}_pair{p}_{(side == 0 ? "fixed" : "moving")}", image.WithData(image.Data.Select((v, i) => mask[i] ? v : 0f).ToArray()), mask, warpedLabels!);
                 }
                 rows.Add(Row(names[0], names[1]));

@@ -14,18 +14,23 @@ public sealed record PairSettings(string Fixed, string Moving, string? FixedMask
     string? Affine = null, bool NoAffine = false);
 
 /// <summary>What applying a model writes to summary.json.</summary>
-public sealed record PairApplySummary(string Method, double[] FixedToMoving, double FoldingFraction, double MinJacobian, double Seconds, int RefineSteps);
+/// <param name="RefineSteps">Refinement steps on the network's working grid.</param>
+/// <param name="Stage">The finest stage run: "network", the working grid's spacing ("4 mm") or the finest level ("2 mm").</param>
+/// <param name="StageSteps">Steps run at that stage (early stopping may end a finer level before its most).</param>
+public sealed record PairApplySummary(string Method, double[] FixedToMoving, double FoldingFraction, double MinJacobian, double Seconds, int RefineSteps,
+    string Stage, int StageSteps);
 
 /// <summary>Registers one pair and writes the results: the affine alone (affine.json, warped.nii.gz), or affine + model at full resolution.</summary>
 public static class PairApplication
 {
     /// <summary>
-    /// Affine + the learned model (refined on the pair unless <paramref name="refineSteps"/> is 0) at the fixed scan's full
-    /// resolution: warped.nii.gz, field.nii.gz (mm, vector intent), jacobian.nii.gz, warped_labels.nii.gz and summary.json.
+    /// Affine + the learned model (refined on the pair as <paramref name="refineSettings"/> asks, by default on the working
+    /// grid and finer levels) at the fixed scan's full resolution: warped.nii.gz, field.nii.gz (mm, vector intent),
+    /// jacobian.nii.gz, warped_labels.nii.gz and summary.json.
     /// </summary>
-    public static PairApplySummary Apply(string modelFolder, PairSettings pair, int? refineSteps, RunSettings run)
+    public static PairApplySummary Apply(string modelFolder, PairSettings pair, RefineSettings refineSettings, RunSettings run)
     {
-        var refine = Refinement.Resolve(refineSteps, hasModel: true);
+        var refine = refineSettings.Resolve(hasModel: true);
         var device = run.StartTorch();
         using var model = DeformableMethods.Load(modelFolder, device);
         var (fixedImage, fixedMask) = RegistrationFiles.Scan(pair.Fixed, pair.FixedMask, "fixed");
@@ -36,7 +41,7 @@ public static class PairApplication
         var jacobian = RegistrationFiles.Jacobian(registered.Field);
         RegistrationFiles.WriteOutputs(run.Out, fixedImage, registered, jacobian);
         var summary = new PairApplySummary(model.Method, registered.FixedToMoving, RegistrationMetrics.FoldingFraction(jacobian, fixedMask),
-            jacobian.Where((_, i) => fixedMask[i]).DefaultIfEmpty(1f).Min(), registered.Seconds, refine?.Steps ?? 0);
+            jacobian.Where((_, i) => fixedMask[i]).DefaultIfEmpty(1f).Min(), registered.Seconds, refine?.CoarseSteps ?? 0, registered.Stage, registered.Steps);
         Json.Write(Path.Combine(run.Out, "summary.json"), summary);
         return summary;
     }

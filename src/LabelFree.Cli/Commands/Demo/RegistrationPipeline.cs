@@ -17,8 +17,8 @@ using static TorchSharp.torch;
 namespace LabelFree.Cli.Commands.Demo;
 
 /// <summary>Settings of the demo's registration pipeline, written to its run's config.json.</summary>
-/// <param name="Refine">Instance-specific optimisation applied after the network (the last column of the demo's table).</param>
-public sealed record RegistrationDemoSettings(VoxelMorphConfig Model, TrainerOptions Training, DeformationOptions Deformation, InstanceOptions Refine);
+/// <param name="Refine">Instance-specific optimisation applied after the network (the last column of the demo's table): the default of `register apply` (--quick: a cheaper level).</param>
+public sealed record RegistrationDemoSettings(VoxelMorphConfig Model, TrainerOptions Training, DeformationOptions Deformation, RefinementPlan Refine);
 
 /// <summary>One registered demo pair.</summary>
 /// <param name="DiceRefined">After the network's field was refined on the pair (instance-specific optimisation); folding and seconds are of this final step.</param>
@@ -83,7 +83,8 @@ public static class RegistrationPipeline
                        $"deformations and intensity changes of the two bundled real brains ({trained.Steps} steps on a {string.Join("x", settings.Model.Grid.Shape)} grid " +
                        $"at {settings.Model.Grid.SpacingMm} mm{(demo.Quick ? ", a --quick run: far too short for the network alone to improve on the affine; see bench/RESULTS.md for a longer one" : "")}). Held-out pairs (another seed stream) " +
                        "were registered at full resolution: affine pre-alignment, then the network, its field interpolated to the full grid; in the last Dice column the " +
-                       $"network's field was refined on each pair by {settings.Refine.Steps} steps of its own loss (VoxelMorph's instance-specific optimisation). " +
+                       $"network's field was refined on each pair by {settings.Refine.CoarseSteps} steps of its own loss (VoxelMorph's instance-specific optimisation)" +
+                       (settings.Refine.Levels.Length == 0 ? ". " : $", then on finer grids of {string.Join(" and ", settings.Refine.Levels.Select(l => RefinementPyramid.Name(l.SpacingMm)))} over the fixed brain. ") +
                        "The labels, never used in training, were warped with the same transform and scored (mean Dice over labels); folding and seconds are of the refined registration.")
             .Table(["pair", "Dice before", "Dice affine", "Dice affine + VoxelMorph", "Dice refined", "folding (% brain voxels)", "seconds"],
                 cases.Select(c => (IReadOnlyList<string>)[c.Pair, F(c.DiceBefore), F(c.DiceAffine), F(c.DiceVoxelMorph), F(c.DiceRefined),
@@ -122,6 +123,8 @@ public static class RegistrationPipeline
         var quick = demo.Quick;
         var grid = quick ? new RegistrationGrid([32, 32, 32], 6.0) : new RegistrationGrid([48, 48, 48], 4.0);
         var training = DeformableMethods.DefaultTraining(demo.Steps ?? (quick ? 30 : 200), demo.Seed);
-        return new RegistrationDemoSettings(new VoxelMorphConfig { Grid = grid }, training, DeformableMethods.TrainingDeformation, new InstanceOptions(Refinement.DefaultSteps));
+        // --quick: one cheaper finer level (3 mm, at most 10 steps) than register apply's default (2 mm, 30), to keep the quick demo's time.
+        var refine = quick ? new RefinementPlan(Refinement.DefaultSteps, [new PyramidLevel(3, 10)]) : Refinement.Resolve(null, null, null, hasModel: true)!;
+        return new RegistrationDemoSettings(new VoxelMorphConfig { Grid = grid }, training, DeformableMethods.TrainingDeformation, refine);
     }
 }

@@ -14,16 +14,18 @@ public static class RegisterEvalCommand
         var model = RunOptions.ModelOption("register train", required: false);
         var affineOnly = new Option<bool>("--affine-only") { Description = "Score the affine registration alone (the baseline)" };
         var pairs = new Option<string>("--pairs") { Description = "Tab-separated pairs file: fixed, moving, fixed_labels, moving_labels[, fixed_mask, moving_mask, affine]", Required = true };
-        var refine = RegisterOptions.Refine();
+        var refine = new RefineOptions();
+        var everyStage = new Option<bool>("--every-stage") { Description = "Also score the network alone and each refinement level (stages.tsv, summary.json)" };
         var run = new RunOptions(seed: false);
-        var command = new Command("eval", "Dice, folding and time per pair of a registration model (or the affine alone) on labelled pairs") { model, affineOnly, pairs, refine };
+        var command = new Command("eval", "Dice, folding and time per pair of a registration model (or the affine alone) on labelled pairs") { model, affineOnly, pairs, everyStage };
         run.AddTo(command);
+        refine.AddTo(command);
         command.SetAction(r =>
         {
             if (r.GetValue(model) is null == !r.GetValue(affineOnly)) throw new UserInputException("register eval: give --model or --affine-only (one of them)");
-            if (r.GetValue(refine) > 0 && r.GetValue(affineOnly)) throw new UserInputException("--refine: needs --model (the affine alone has no field to refine)");
+            if (refine.AsksSteps(r) && r.GetValue(affineOnly)) throw new UserInputException("--refine: needs --model (the affine alone has no field to refine)");
             var settings = run.Read(r);
-            var summary = PairEvaluation.Run(new PairEvalSettings(r.GetValue(model), r.GetValue(pairs)!, r.GetValue(refine)), settings, new ConsoleProgress());
+            var summary = PairEvaluation.Run(new PairEvalSettings(r.GetValue(model), r.GetValue(pairs)!, refine.Read(r), r.GetValue(everyStage)), settings, new ConsoleProgress());
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{summary.Method}: {summary.Pairs} pairs, mean Dice {summary.MeanDice:F4}, folding {100 * summary.MeanFoldingFraction:F4}% (max {100 * summary.MaxFoldingFraction:F4}%), {summary.MeanSeconds:F2} s per pair"));
             return CommandLine.Ok;

@@ -10,9 +10,6 @@ namespace LabelFree.Learning.Methods.Deformable;
 /// <param name="Velocity">(B, D, *S) pre-integration field (equals <paramref name="Flow"/> without integration).</param>
 public sealed record DeformableOutput(Tensor Moved, Tensor Flow, Tensor Velocity);
 
-/// <summary>What instance-specific optimisation needs of a method: its similarity (weighted, lower is better), smoothness weight and integration.</summary>
-public sealed record RefinementLoss(Func<Tensor, Tensor, Tensor> Similarity, double SmoothnessWeight, int IntegrationSteps, int IntegrationDownsize);
-
 /// <summary>A deformable method's config: the working grid its network runs on.</summary>
 public interface IDeformableConfig<out TSelf> : IMethodConfig<TSelf>
 {
@@ -36,7 +33,7 @@ public abstract class DeformableModel<TSelf, TConfig, TNet>(TConfig config, TNet
     protected abstract DeformableOutput Forward(Tensor moving, Tensor fixedImage);
 
     /// <summary>The loss that <see cref="InstanceOptimisation"/> minimises on one pair.</summary>
-    protected abstract RefinementLoss Refinement { get; }
+    public abstract RefinementLoss Refinement { get; }
 
     public TrainingResult Fit(IBatchSource<RegistrationBatch> train, IBatchSource<RegistrationBatch>? validation, TrainingRun run) => Train(train, validation, run);
 
@@ -55,5 +52,12 @@ public abstract class DeformableModel<TSelf, TConfig, TNet>(TConfig config, TNet
         var loss = Refinement;
         return FlowArrays.ToGridOrder(InstanceOptimisation.Refine(output.Velocity, f, m, loss.Similarity, loss.SmoothnessWeight,
             loss.IntegrationSteps, loss.IntegrationDownsize, refine));
+    }
+
+    public Tensor PredictVelocity(Tensor fixedImage, Tensor moving)
+    {
+        Net.eval();
+        using var noGrad = no_grad();
+        return Forward(moving.to(Device), fixedImage.to(Device)).Velocity.detach();
     }
 }

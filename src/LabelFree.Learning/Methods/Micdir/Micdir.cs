@@ -1,5 +1,6 @@
 using LabelFree.Core.Training;
 using LabelFree.Learning.Objectives;
+using LabelFree.Learning.Registration;
 using LabelFree.Learning.Methods.Deformable;
 using static TorchSharp.torch;
 
@@ -40,6 +41,6 @@ public sealed class Micdir : DeformableModel<Micdir, MicdirConfig, MicdirNet>, I
     protected override DeformableOutput Forward(Tensor moving, Tensor fixedImage) => Net.call(moving, fixedImage).Full;
 
     /// <summary>Refinement optimises the full-scale loss: NCC weight * NCC + smoothness.</summary>
-    protected override RefinementLoss Refinement =>
+    public override RefinementLoss Refinement =>
         new((a, b) => Config.NccWeight * RegistrationLosses.Ncc(a, b, Config.NccWindow), Config.SmoothnessWeight, Config.IntegrationSteps, Config.IntegrationDownsize);
 }

@@ -1,5 +1,6 @@
 using LabelFree.Core.Training;
 using LabelFree.Learning.Objectives;
+using LabelFree.Learning.Registration;
 using LabelFree.Learning.Methods.Deformable;
 using LabelFree.Learning.Nn;
 using static TorchSharp.torch;
@@ -38,5 +39,5 @@ public sealed class VoxelMorph : DeformableModel<VoxelMorph, VoxelMorphConfig, V
 
     protected override DeformableOutput Forward(Tensor moving, Tensor fixedImage) => Net.call(moving, fixedImage);
 
-    protected override RefinementLoss Refinement => new(Similarity, Config.SmoothnessWeight, Config.IntegrationSteps, Config.IntegrationDownsize);
+    public override RefinementLoss Refinement => new(Similarity, Config.SmoothnessWeight, Config.IntegrationSteps, Config.IntegrationDownsize);
 }
