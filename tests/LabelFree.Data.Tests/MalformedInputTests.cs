@@ -150,6 +150,27 @@ public class MalformedInputTests
     }
 
     [Fact]
+    public void Bgen_files()
+    {
+        using var folder = new TempFolder();
+        var samples = Enumerable.Range(0, 6).Select(i => $"s{i}").ToArray();
+        var records = Enumerable.Range(0, 3).Select(j => new BgenRecord(new BgenVariant($"v{j}", $"rs{j}", "1", 10 + j, "A", "G"),
+            Enumerable.Range(0, 12).Select(k => (k * 7 + j) % 5 / 8.0).ToArray(), [false, j == 1, false, false, false, false])).ToArray();
+        foreach (var (compression, phased, seed) in new[] { (BgenCompression.Zlib, false, 13), (BgenCompression.Zstd, true, 14), (BgenCompression.None, false, 15) })
+        {
+            BgenWriter.Write(folder["seed.bgen"], samples, records.Length, records, new BgenWriteOptions(8, compression, phased));
+            Check(folder, $"x{seed}.bgen", File.ReadAllBytes(folder["seed.bgen"]), text: false, seed, path =>
+            {
+                using var bgen = BgenFile.Open(path);
+                _ = bgen.Variants().ToList();
+                var x = new double[bgen.VariantCount * bgen.SampleCount];
+                var missing = Enumerable.Range(0, (int)bgen.VariantCount).Select(_ => new List<int>()).ToArray();
+                bgen.ReadDosages(0, (int)bgen.VariantCount, x, bgen.SampleCount, missing, countAllele2: true, plink2Grid: true);
+            });
+        }
+    }
+
+    [Fact]
     public void Count_matrices()
     {
         using var folder = new TempFolder();

@@ -15,3 +15,13 @@ public sealed record PackedGenotypes(int SampleCount, long VariantCount, PackedB
 {
     public int BytesPerVariant => (SampleCount + 3) / 4;
 }
+
+/// <summary>
+/// Fills rows r &lt; count of <paramref name="dosages"/> (row stride <paramref name="stride"/>) with the A1 dosages
+/// (expected allele counts, 0 to 2) of variants [first, first + count), a missing genotype as 0 with its sample index
+/// in <paramref name="missing"/>[r] (cleared first). Must be safe to call from several threads at once.
+/// </summary>
+public delegate void DosageBlockReader(long first, int count, Span<double> dosages, int stride, List<int>[] missing);
+
+/// <summary>Genotypes as dosages (BGEN and other imputed data): a variant-major stream of rows of N doubles.</summary>
+public sealed record DosageGenotypes(int SampleCount, long VariantCount, DosageBlockReader Read);

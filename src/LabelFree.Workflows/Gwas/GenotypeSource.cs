@@ -1,0 +1,89 @@
+using LabelFree.Analysis.Gwas;
+using LabelFree.Core.Errors;
+using LabelFree.Core.Progress;
+using LabelFree.Data.Genotypes;
+
+namespace LabelFree.Workflows.Gwas;
+
+/// <summary>
+/// The genotypes of a scan, whichever file holds them: a PLINK 1 fileset (hard calls, packed) or a BGEN file with its
+/// .sample (dosages on plink2's 1/16384 grid, so results equal plink2's on the same file). Opened and checked before
+/// any output exists.
+/// </summary>
+public sealed class GenotypeSource : IDisposable
+{
+    private readonly PlinkFileset? _plink;
+    private readonly BgenFile? _bgen;
+    private readonly bool _bgenAllele1IsAlt;
+
+    private GenotypeSource(PlinkFileset? plink, BgenFile? bgen, IReadOnlyList<FamSample> samples, string samplesPath, bool bgenAllele1IsAlt)
+    {
+        _plink = plink;
+        _bgen = bgen;
+        Samples = samples;
+        SamplesPath = samplesPath;
+        _bgenAllele1IsAlt = bgenAllele1IsAlt;
+    }
+
+    public IReadOnlyList<FamSample> Samples { get; }
+
+    /// <summary>The file the samples came from (for messages).</summary>
+    public string SamplesPath { get; }
+
+    public long VariantCount => _plink?.VariantCount ?? _bgen!.VariantCount;
+
+    /// <param name="bgenAllele1IsAlt">plink2's ref-last / ref-unknown: the BGEN's first allele is ALT (tested).</param>
+    public static GenotypeSource Open(string? bfile, string? bgen, string? sample, bool bgenAllele1IsAlt)
+    {
+        if (bfile is not null)
+        {
+            var fileset = PlinkFileset.Open(bfile);
+            return new GenotypeSource(fileset, null, fileset.Samples, bfile + ".fam", false);
+        }
+        var file = BgenFile.Open(bgen!);
+        try
+        {
+            IReadOnlyList<FamSample> samples;
+            if (sample is not null)
+            {
+                samples = OxfordSampleFile.Read(sample);
+                if (samples.Count != file.SampleCount)
+                    throw new UserInputException($"{sample}: {samples.Count} samples, but {bgen} has {file.SampleCount}");
+            }
+            else samples = file.SampleIds?.Select(id => new FamSample(id, id)).ToArray()
+                ?? throw new UserInputException($"{bgen}: the file stores no sample identifiers; give its .sample file");
+            if (file.VariantCount == 0) throw new UserInputException($"{bgen}: no variants");
+            return new GenotypeSource(null, file, samples, sample ?? bgen!, bgenAllele1IsAlt);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Runs <see cref="GwasScan"/> over every variant into <paramref name="sink"/> and commits it.</summary>
+    public void Scan(IReadOnlyList<PhenotypeGroup> groups, GwasOptions options, IGwasSink sink, IProgressReporter progress)
+    {
+        var founders = Samples.Any(s => s.IsFounder) ? Samples.Select(s => s.IsFounder).ToArray() : null;
+        if (_plink is { } plink)
+        {
+            var variants = plink.Variants().Select(v => new GlmVariant(v.Chrom, v.Position, v.Id, v.Allele2, v.Allele1));
+            GwasScan.Run(new PackedGenotypes(Samples.Count, plink.VariantCount, plink.Bed.ReadPacked), groups, options, variants, sink, founders, progress);
+            return;
+        }
+        var bgen = _bgen!;
+        var alt1 = _bgenAllele1IsAlt;
+        var bgenVariants = bgen.Variants().Select(v => new GlmVariant(v.Chrom, checked((int)v.Position), v.Rsid,
+            alt1 ? v.Allele2 : v.Allele1, alt1 ? v.Allele1 : v.Allele2));
+        var dosages = new DosageGenotypes(bgen.SampleCount, bgen.VariantCount,
+            (first, count, x, stride, missing) => bgen.ReadDosages(first, count, x, stride, missing, countAllele2: !alt1, plink2Grid: true));
+        GwasScan.Run(dosages, groups, options, bgenVariants, sink, founders, progress);
+    }
+
+    public void Dispose()
+    {
+        _plink?.Dispose();
+        _bgen?.Dispose();
+    }
+}
