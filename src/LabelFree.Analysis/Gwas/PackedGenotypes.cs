@@ -14,6 +14,20 @@ public delegate void PackedBlockReader(long first, int count, Span<byte> destina
 public sealed record PackedGenotypes(int SampleCount, long VariantCount, PackedBlockReader Read)
 {
     public int BytesPerVariant => (SampleCount + 3) / 4;
+
+    /// <summary>The same genotypes as dosage rows (hard calls 0/1/2), for analyses that need whole rows.</summary>
+    public DosageGenotypes AsDosages() => new(SampleCount, VariantCount, (first, count, dosages, stride, missing) =>
+    {
+        var packed = new byte[BytesPerVariant];
+        var row = new double[BytesPerVariant * 4];
+        for (var r = 0; r < count; r++)
+        {
+            Read(first + r, 1, packed);
+            missing[r].Clear();
+            GenotypeDecoder.Decode(packed, SampleCount, row, missing[r]);
+            row.AsSpan(0, SampleCount).CopyTo(dosages.Slice(r * stride, SampleCount));
+        }
+    });
 }
 
 /// <summary>

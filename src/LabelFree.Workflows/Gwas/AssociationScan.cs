@@ -10,11 +10,12 @@ namespace LabelFree.Workflows.Gwas;
 /// <summary>
 /// A scan: genotypes (a PLINK 1 fileset prefix <paramref name="Bfile"/>, or a <paramref name="Bgen"/> file with its
 /// Oxford <paramref name="Sample"/> file), phenotype (and covariate) tables with the columns to use (empty: all), and
-/// how to write. <paramref name="BgenRef"/> says which BGEN allele is REF, as plink2's ref-first/ref-last/ref-unknown.
+/// how to write. <paramref name="BgenRef"/> says which BGEN allele is REF, as plink2's ref-first/ref-last/ref-unknown;
+/// <paramref name="ZeroIsControl"/> is plink2's --1 (case/control coded 0/1 instead of 1/2).
 /// </summary>
 public sealed record AssociationScanSettings(string? Bfile, string Pheno, IReadOnlyList<string> PhenoNames, string? Covar,
     IReadOnlyList<string> CovarNames, string Out, int Threads = 2, bool Gzip = false, bool Plots = false, bool ShowCovar = false,
-    string? Bgen = null, string? Sample = null, BgenRefMode BgenRef = BgenRefMode.RefFirst);
+    string? Bgen = null, string? Sample = null, BgenRefMode BgenRef = BgenRefMode.RefFirst, bool ZeroIsControl = false);
 
 /// <summary>plink2's BGEN allele modes: ref-first (allele 1 is REF), ref-last, ref-unknown (plink2's default: the last
 /// allele is the provisional REF, so it reads as ref-last).</summary>
@@ -43,12 +44,40 @@ public static class AssociationScan
         var covariates = settings.Covar is null ? null : SampleTableReader.Read(settings.Covar, samples, settings.CovarNames);
         if (covariates is null && settings.CovarNames.Count > 0) throw new SettingException("covar_name", "names covariate columns but no covariate file was given");
 
-        var groups = PhenotypeGroup.Build(phenotypes.Names, phenotypes.Values, covariates?.Names ?? [], covariates?.Values ?? [],
+        // plink2's rule: a column of 1/2 (0 missing), or 0/1 with --1, is case/control and gets logistic regression.
+        var binary = phenotypes.Values.Select(v => CaseControl.IsBinary(v, settings.ZeroIsControl)).ToArray();
+        var linearNames = phenotypes.Names.Where((_, p) => !binary[p]).ToArray();
+        var logisticNames = phenotypes.Names.Where((_, p) => binary[p]).ToArray();
+        var logisticValues = phenotypes.Values.Where((_, p) => binary[p]).Select(v => CaseControl.Code(v, settings.ZeroIsControl)).ToArray();
+        for (var p = 0; p < logisticNames.Length; p++)
+        {
+            var cases = logisticValues[p].Count(y => y == 1);
+            var controls = logisticValues[p].Count(y => y == 0);
+            if (cases == 0 || controls == 0)
+                throw new UserInputException($"{settings.Pheno}: case/control phenotype '{logisticNames[p]}' has {cases} cases and {controls} controls; both are needed");
+        }
+        if (logisticNames.Length > 0 && settings.ShowCovar) throw new SettingException("show_covar", "covariate rows are written for quantitative phenotypes only");
+        var covariateNames = covariates?.Names ?? [];
+        var covariateValues = covariates?.Values ?? [];
+        var groups = PhenotypeGroup.Build(linearNames, phenotypes.Values.Where((_, p) => !binary[p]).ToArray(), covariateNames, covariateValues,
             samples.Count, progress.Info);
-        using var writer = new GlmLinearWriter(settings.Out, phenotypes.Names, groups, settings.Gzip, settings.Threads);
-        genotypes.Scan(groups, new GwasOptions(settings.Threads, CovariateRows: settings.ShowCovar), writer, progress);
-        var lambdas = settings.Plots ? Plot(settings.Out, phenotypes.Names, writer.Paths) : [];
-        return new AssociationScanResult(genotypes.VariantCount, phenotypes.Names.Count, groups.Count, covariates?.Names.Count ?? 0, writer.Paths, lambdas);
+        if (logisticNames.Length > 0) progress.Info($"case/control phenotypes (logistic regression, Firth fallback): {string.Join(", ", logisticNames)}");
+
+        var files = new List<string>();
+        if (linearNames.Length > 0)
+        {
+            using var writer = new GlmLinearWriter(settings.Out, linearNames, groups, settings.Gzip, settings.Threads);
+            genotypes.Scan(groups, new GwasOptions(settings.Threads, CovariateRows: settings.ShowCovar), writer, progress);
+            files.AddRange(writer.Paths);
+        }
+        if (logisticNames.Length > 0)
+        {
+            using var writer = new GlmLogisticWriter(settings.Out, logisticNames, settings.Gzip);
+            genotypes.ScanLogistic(logisticValues, covariateValues, settings.Threads, writer, progress);
+            files.AddRange(writer.Paths);
+        }
+        var lambdas = settings.Plots ? Plot(settings.Out, [.. linearNames, .. logisticNames], files) : [];
+        return new AssociationScanResult(genotypes.VariantCount, phenotypes.Names.Count, groups.Count, covariateNames.Count, files, lambdas);
     }
 
     // Reads the written results back and draws PREFIX.<phenotype>.{manhattan,qq}.png, and PREFIX.all.* for several.

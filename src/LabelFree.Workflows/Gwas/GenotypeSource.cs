@@ -62,23 +62,49 @@ public sealed class GenotypeSource : IDisposable
         }
     }
 
+    /// <summary>Founders (no parent in the .fam or .sample), or null when every sample is one.</summary>
+    public bool[]? Founders => Samples.All(s => s.IsFounder) || !Samples.Any(s => s.IsFounder) ? null : Samples.Select(s => s.IsFounder).ToArray();
+
+    /// <summary>The variants as the output names them (REF, ALT), in file order, streamed.</summary>
+    public IEnumerable<GlmVariant> Variants()
+    {
+        if (_plink is { } plink) return plink.Variants().Select(v => new GlmVariant(v.Chrom, v.Position, v.Id, v.Allele2, v.Allele1));
+        var alt1 = _bgenAllele1IsAlt;
+        var path = _bgen!.Path;
+        return _bgen.Variants().Select(v => new GlmVariant(v.Chrom,
+            v.Position <= int.MaxValue ? (int)v.Position : throw new UserInputException($"{path}: variant {v.Rsid} has position {v.Position}, above 2^31 - 1"),
+            v.Rsid, alt1 ? v.Allele2 : v.Allele1, alt1 ? v.Allele1 : v.Allele2));
+    }
+
+    /// <summary>ALT dosages (hard calls for a PLINK fileset).</summary>
+    public DosageGenotypes Dosages()
+    {
+        if (_plink is { } plink) return new PackedGenotypes(Samples.Count, plink.VariantCount, plink.Bed.ReadPacked).AsDosages();
+        var bgen = _bgen!;
+        var alt1 = _bgenAllele1IsAlt;
+        return new DosageGenotypes(bgen.SampleCount, bgen.VariantCount,
+            (first, count, x, stride, missing) => bgen.ReadDosages(first, count, x, stride, missing, countAllele2: !alt1, plink2Grid: true));
+    }
+
     /// <summary>Runs <see cref="GwasScan"/> over every variant into <paramref name="sink"/> and commits it.</summary>
     public void Scan(IReadOnlyList<PhenotypeGroup> groups, GwasOptions options, IGwasSink sink, IProgressReporter progress)
     {
-        var founders = Samples.Any(s => s.IsFounder) ? Samples.Select(s => s.IsFounder).ToArray() : null;
         if (_plink is { } plink)
+            GwasScan.Run(new PackedGenotypes(Samples.Count, plink.VariantCount, plink.Bed.ReadPacked), groups, options, Variants(), sink, Founders, progress);
+        else GwasScan.Run(Dosages(), groups, options, Variants(), sink, Founders, progress);
+    }
+
+    /// <summary>Runs <see cref="LogisticScan"/> (case/control phenotypes coded 1/0/NaN) into <paramref name="writer"/> and commits it.</summary>
+    public void ScanLogistic(IReadOnlyList<double[]> phenotypes, IReadOnlyList<double[]> covariates, int threads, GlmLogisticWriter writer, IProgressReporter progress)
+    {
+        using var variants = Variants().GetEnumerator();
+        LogisticScan.Run(Dosages(), phenotypes, covariates, threads, block =>
         {
-            var variants = plink.Variants().Select(v => new GlmVariant(v.Chrom, v.Position, v.Id, v.Allele2, v.Allele1));
-            GwasScan.Run(new PackedGenotypes(Samples.Count, plink.VariantCount, plink.Bed.ReadPacked), groups, options, variants, sink, founders, progress);
-            return;
-        }
-        var bgen = _bgen!;
-        var alt1 = _bgenAllele1IsAlt;
-        var bgenVariants = bgen.Variants().Select(v => new GlmVariant(v.Chrom, checked((int)v.Position), v.Rsid,
-            alt1 ? v.Allele2 : v.Allele1, alt1 ? v.Allele1 : v.Allele2));
-        var dosages = new DosageGenotypes(bgen.SampleCount, bgen.VariantCount,
-            (first, count, x, stride, missing) => bgen.ReadDosages(first, count, x, stride, missing, countAllele2: !alt1, plink2Grid: true));
-        GwasScan.Run(dosages, groups, options, bgenVariants, sink, founders, progress);
+            var batch = new List<GlmVariant>(block.Count);
+            for (var i = 0; i < block.Count && variants.MoveNext(); i++) batch.Add(variants.Current);
+            writer.Write(block, batch);
+        }, Founders, progress);
+        writer.Commit();
     }
 
     public void Dispose()

@@ -6,15 +6,16 @@ using LabelFree.Workflows.Gwas;
 namespace LabelFree.Cli.Commands.Gwas;
 
 /// <summary>
-/// <c>labelfree gwas</c>: linear association scan of quantitative phenotypes, one PREFIX.&lt;phenotype&gt;.glm.linear
-/// per phenotype in the format of <c>plink2 --glm hide-covar cols=+a1freq</c>.
+/// <c>labelfree gwas</c>: association scan, one PREFIX.&lt;phenotype&gt;.glm.linear per quantitative phenotype and one
+/// PREFIX.&lt;phenotype&gt;.glm.logistic.hybrid per case/control phenotype, in the format of
+/// <c>plink2 --glm hide-covar cols=+a1freq</c>, on a PLINK 1 fileset or a BGEN file.
 /// </summary>
 public static class GwasCommand
 {
     /// <summary>Parsed options.</summary>
     public sealed record Settings(string? Bfile, string Pheno, IReadOnlyList<string> PhenoNames, string? Covar,
         IReadOnlyList<string> CovarNames, string Out, int Threads = 2, bool Gzip = false, bool Plots = false, bool ShowCovar = false,
-        string? Bgen = null, string? Sample = null, BgenRefMode BgenRef = BgenRefMode.RefUnknown);
+        string? Bgen = null, string? Sample = null, BgenRefMode BgenRef = BgenRefMode.RefUnknown, bool ZeroIsControl = false);
 
     public static Command Create()
     {
@@ -33,10 +34,11 @@ public static class GwasCommand
         var threads = new Option<int>("--threads") { Description = "worker threads", DefaultValueFactory = _ => 2 }.Positive();
         var gzip = new Option<bool>("--gz") { Description = "gzip the .glm.linear files" };
         var showCovar = new Option<bool>("--show-covar") { Description = "also write each covariate's row per variant (plink2's default; without it the output is plink2's hide-covar)" };
+        var zeroIsControl = new Option<bool>("--1") { Description = "case/control phenotypes are coded 0 = control, 1 = case (plink2's --1; default 1/2 with 0 missing)" };
         var plots = new Option<bool>("--plots") { Description = "also write Manhattan and QQ plots (PNG, with lambda_GC) per phenotype, and for all together" };
-        var command = new Command("gwas", "Association scan of quantitative phenotypes (plink2 --glm compatible output)")
+        var command = new Command("gwas", "Association scan: linear for quantitative, logistic with Firth fallback for case/control phenotypes (plink2 --glm compatible output)")
         {
-            bfile, bgen, sample, pheno, phenoName, covar, covarName, output, threads, gzip, showCovar, plots,
+            bfile, bgen, sample, pheno, phenoName, covar, covarName, zeroIsControl, output, threads, gzip, showCovar, plots,
         };
         bgen.Validators.Add(result =>
         {
@@ -55,7 +57,7 @@ public static class GwasCommand
                 new Settings(parsed.GetValue(bfile), parsed.GetValue(pheno)!, SplitNames(parsed.GetValue(phenoName)), parsed.GetValue(covar),
                     SplitNames(parsed.GetValue(covarName)), parsed.GetValue(output)!, parsed.GetValue(threads), parsed.GetValue(gzip), parsed.GetValue(plots),
                     parsed.GetValue(showCovar), bgenValues?.FirstOrDefault(), parsed.GetValue(sample),
-                    bgenValues is { Length: 2 } ? RefMode(bgenValues[1])!.Value : BgenRefMode.RefUnknown),
+                    bgenValues is { Length: 2 } ? RefMode(bgenValues[1])!.Value : BgenRefMode.RefUnknown, parsed.GetValue(zeroIsControl)),
                 Console.Out, new ConsoleProgress());
         });
         return command;
@@ -73,7 +75,7 @@ public static class GwasCommand
     public static int Run(Settings settings, TextWriter output, IProgressReporter progress)
     {
         var result = AssociationScan.Run(new AssociationScanSettings(settings.Bfile, settings.Pheno, settings.PhenoNames, settings.Covar, settings.CovarNames,
-            settings.Out, settings.Threads, settings.Gzip, settings.Plots, settings.ShowCovar, settings.Bgen, settings.Sample, settings.BgenRef), progress);
+            settings.Out, settings.Threads, settings.Gzip, settings.Plots, settings.ShowCovar, settings.Bgen, settings.Sample, settings.BgenRef, settings.ZeroIsControl), progress);
         output.WriteLine($"gwas: {result.Variants} variants x {result.Phenotypes} phenotypes " +
                          $"({result.MissingnessGroups} missingness group{(result.MissingnessGroups == 1 ? "" : "s")}, {result.Covariates} covariates)");
         foreach (var path in result.Files) output.WriteLine(path);

@@ -6,7 +6,7 @@
   v12_none_24bit.bgen     BGEN v1.2, unphased, 24 bits, uncompressed, no sample identifiers
 plus samples.sample, pheno.txt (y quantitative; b case/control coded 1/2, some NA) and covar.txt (c1, c2).
 About 40% of genotypes are uncertain (probabilities spread around the true call), 1% missing (flagged), one variant
-is constant and a few have ALT as the major allele. Run from this folder: python3 make_bgen.py; then make_expected.sh.
+is constant, a few have ALT as the major allele, and the last is carried by controls only (Firth fallback for b). Run from this folder: python3 make_bgen.py; then make_expected.sh.
 """
 import math, random, struct, subprocess, zlib
 
@@ -18,7 +18,7 @@ def u16(x): return struct.pack('<H', x)
 def u32(x): return struct.pack('<I', x)
 
 variants = []   # (chrom, pos, rsid, varid, allele1, allele2, haps) haps[i] = (p1, p2): P(haplotype carries allele 1)
-for j in range(M):
+for j in range(M - 1):
     chrom = "1" if j < 50 else "2"
     p = random.uniform(0.03, 0.97)          # frequency of allele 1 (REF with ref-first): above 0.5 often
     if j == 7: p = 1.0                      # constant
@@ -81,10 +81,6 @@ def write(path, bits, phased, compression, sample_ids):
             out += u32(len(packed) + 4) + u32(len(plain)) + packed
     open(path, "wb").write(out)
 
-write("v12_zlib_8bit.bgen", 8, False, 1, True)
-write("v13_zstd_16bit_phased.bgen", 16, True, 2, True)
-write("v12_none_24bit.bgen", 24, False, 0, False)
-
 with open("samples.sample", "w") as f:
     f.write("ID_1 ID_2 missing\n0 0 0\n")
     for fid, iid in ids: f.write(f"{fid} {iid} 0\n")
@@ -94,6 +90,7 @@ c2 = [random.choice([0, 1]) for _ in range(N)]
 with open("covar.txt", "w") as f:
     f.write("#FID\tIID\tc1\tc2\n")
     for i, (fid, iid) in enumerate(ids): f.write(f"{fid}\t{iid}\t{c1[i]:.5f}\t{c2[i]}\n")
+cases = []
 with open("pheno.txt", "w") as f:
     f.write("#FID\tIID\ty\tb\n")
     for i, (fid, iid) in enumerate(ids):
@@ -101,3 +98,20 @@ with open("pheno.txt", "w") as f:
         eta = -0.5 + 0.8 * dosage0[i] + 0.4 * c1[i]
         b = "NA" if i % 37 == 0 else (2 if random.random() < 1 / (1 + math.exp(-eta)) else 1)
         f.write(f"{fid}\t{iid}\t{y:.5f}\t{b}\n")
+        cases.append(b == 2)
+
+# Variant 80: allele 2 carried by a few controls only (complete separation in b: plink2 falls back to Firth).
+haps = [(1.0, 1.0) if cases[i] or random.random() > 0.06 else (1.0, 0.0) for i in range(N)]
+variants.append(("2", 1000 + 137 * (M - 1), f"rs{M}", f"2:{1000 + 137 * (M - 1)}", "A", "C", haps, [False] * N))
+write("v12_zlib_8bit.bgen", 8, False, 1, True)
+write("v13_zstd_16bit_phased.bgen", 16, True, 2, True)
+write("v12_none_24bit.bgen", 24, False, 0, False)
+
+# The phenotypes with b set to NA wherever rs2's genotype is missing: plink2 on this file gives rs2's regression on
+# exactly the samples that the run with missing genotypes uses (see make_expected.sh).
+rs2_missing = set(i for i, m in enumerate(variants[1][7]) if m)
+with open("pheno.txt") as src, open("pheno_rs2_na.txt", "w") as f:
+    for k, line in enumerate(src):
+        fields = line.rstrip("\n").split("\t")
+        if k > 0 and k - 1 in rs2_missing: fields[3] = "NA"
+        f.write("\t".join(fields) + "\n")
