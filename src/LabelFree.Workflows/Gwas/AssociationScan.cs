@@ -11,11 +11,13 @@ namespace LabelFree.Workflows.Gwas;
 /// A scan: genotypes (a PLINK 1 fileset prefix <paramref name="Bfile"/>, or a <paramref name="Bgen"/> file with its
 /// Oxford <paramref name="Sample"/> file), phenotype (and covariate) tables with the columns to use (empty: all), and
 /// how to write. <paramref name="BgenRef"/> says which BGEN allele is REF, as plink2's ref-first/ref-last/ref-unknown;
-/// <paramref name="ZeroIsControl"/> is plink2's --1 (case/control coded 0/1 instead of 1/2).
+/// <paramref name="ZeroIsControl"/> is plink2's --1 (case/control coded 0/1 instead of 1/2); <paramref name="Chrom"/>,
+/// <paramref name="FromBp"/> and <paramref name="ToBp"/> restrict the scan to one run of variants (for sharding).
 /// </summary>
 public sealed record AssociationScanSettings(string? Bfile, string Pheno, IReadOnlyList<string> PhenoNames, string? Covar,
     IReadOnlyList<string> CovarNames, string Out, int Threads = 2, bool Gzip = false, bool Plots = false, bool ShowCovar = false,
-    string? Bgen = null, string? Sample = null, BgenRefMode BgenRef = BgenRefMode.RefFirst, bool ZeroIsControl = false);
+    string? Bgen = null, string? Sample = null, BgenRefMode BgenRef = BgenRefMode.RefFirst, bool ZeroIsControl = false,
+    string? Chrom = null, long FromBp = 0, long ToBp = long.MaxValue);
 
 /// <summary>plink2's BGEN allele modes: ref-first (allele 1 is REF), ref-last, ref-unknown (plink2's default: the last
 /// allele is the provisional REF, so it reads as ref-last).</summary>
@@ -36,7 +38,10 @@ public static class AssociationScan
         if (settings.Threads < 1) throw new SettingException("threads", $"expected a positive number, got {settings.Threads}");
         if ((settings.Bfile is null) == (settings.Bgen is null)) throw new SettingException("bgen", "give exactly one of a PLINK fileset (bfile) or a BGEN file");
         if (settings.Bgen is null && settings.Sample is not null) throw new SettingException("sample", "a .sample file goes with a BGEN file");
+        if (settings.Chrom is null && (settings.FromBp != 0 || settings.ToBp != long.MaxValue)) throw new SettingException("chr", "a position range needs a chromosome");
+        if (settings.FromBp > settings.ToBp) throw new SettingException("from_bp", $"{settings.FromBp} is after the end of the range, {settings.ToBp}");
         using var genotypes = GenotypeSource.Open(settings.Bfile, settings.Bgen, settings.Sample, settings.BgenRef != BgenRefMode.RefFirst);
+        if (settings.Chrom is not null) genotypes.Restrict(settings.Chrom, settings.FromBp, settings.ToBp);
         var samples = genotypes.Samples;
         var phenotypes = SampleTableReader.Read(settings.Pheno, samples, settings.PhenoNames);
         if (phenotypes.UnmatchedRows > 0)

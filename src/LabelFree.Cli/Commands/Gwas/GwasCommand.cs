@@ -15,7 +15,8 @@ public static class GwasCommand
     /// <summary>Parsed options.</summary>
     public sealed record Settings(string? Bfile, string Pheno, IReadOnlyList<string> PhenoNames, string? Covar,
         IReadOnlyList<string> CovarNames, string Out, int Threads = 2, bool Gzip = false, bool Plots = false, bool ShowCovar = false,
-        string? Bgen = null, string? Sample = null, BgenRefMode BgenRef = BgenRefMode.RefUnknown, bool ZeroIsControl = false);
+        string? Bgen = null, string? Sample = null, BgenRefMode BgenRef = BgenRefMode.RefUnknown, bool ZeroIsControl = false,
+        string? Chrom = null, long FromBp = 0, long ToBp = long.MaxValue);
 
     public static Command Create()
     {
@@ -35,10 +36,13 @@ public static class GwasCommand
         var gzip = new Option<bool>("--gz") { Description = "gzip the .glm.linear files" };
         var showCovar = new Option<bool>("--show-covar") { Description = "also write each covariate's row per variant (plink2's default; without it the output is plink2's hide-covar)" };
         var zeroIsControl = new Option<bool>("--1") { Description = "case/control phenotypes are coded 0 = control, 1 = case (plink2's --1; default 1/2 with 0 missing)" };
+        var chrom = new Option<string?>("--chr") { Description = "scan only this chromosome (with --from-bp/--to-bp: one range of it, for sharding)" };
+        var fromBp = new Option<long>("--from-bp") { Description = "first position of the range (with --chr)", DefaultValueFactory = _ => 0 }.NonNegative();
+        var toBp = new Option<long>("--to-bp") { Description = "last position of the range (with --chr)", DefaultValueFactory = _ => long.MaxValue }.NonNegative();
         var plots = new Option<bool>("--plots") { Description = "also write Manhattan and QQ plots (PNG, with lambda_GC) per phenotype, and for all together" };
         var command = new Command("gwas", "Association scan: linear for quantitative, logistic with Firth fallback for case/control phenotypes (plink2 --glm compatible output)")
         {
-            bfile, bgen, sample, pheno, phenoName, covar, covarName, zeroIsControl, output, threads, gzip, showCovar, plots,
+            bfile, bgen, sample, pheno, phenoName, covar, covarName, zeroIsControl, chrom, fromBp, toBp, output, threads, gzip, showCovar, plots,
         };
         bgen.Validators.Add(result =>
         {
@@ -57,7 +61,8 @@ public static class GwasCommand
                 new Settings(parsed.GetValue(bfile), parsed.GetValue(pheno)!, SplitNames(parsed.GetValue(phenoName)), parsed.GetValue(covar),
                     SplitNames(parsed.GetValue(covarName)), parsed.GetValue(output)!, parsed.GetValue(threads), parsed.GetValue(gzip), parsed.GetValue(plots),
                     parsed.GetValue(showCovar), bgenValues?.FirstOrDefault(), parsed.GetValue(sample),
-                    bgenValues is { Length: 2 } ? RefMode(bgenValues[1])!.Value : BgenRefMode.RefUnknown, parsed.GetValue(zeroIsControl)),
+                    bgenValues is { Length: 2 } ? RefMode(bgenValues[1])!.Value : BgenRefMode.RefUnknown, parsed.GetValue(zeroIsControl),
+                    parsed.GetValue(chrom), parsed.GetValue(fromBp), parsed.GetValue(toBp)),
                 Console.Out, new ConsoleProgress());
         });
         return command;
@@ -75,7 +80,8 @@ public static class GwasCommand
     public static int Run(Settings settings, TextWriter output, IProgressReporter progress)
     {
         var result = AssociationScan.Run(new AssociationScanSettings(settings.Bfile, settings.Pheno, settings.PhenoNames, settings.Covar, settings.CovarNames,
-            settings.Out, settings.Threads, settings.Gzip, settings.Plots, settings.ShowCovar, settings.Bgen, settings.Sample, settings.BgenRef, settings.ZeroIsControl), progress);
+            settings.Out, settings.Threads, settings.Gzip, settings.Plots, settings.ShowCovar, settings.Bgen, settings.Sample, settings.BgenRef, settings.ZeroIsControl,
+            settings.Chrom, settings.FromBp, settings.ToBp), progress);
         output.WriteLine($"gwas: {result.Variants} variants x {result.Phenotypes} phenotypes " +
                          $"({result.MissingnessGroups} missingness group{(result.MissingnessGroups == 1 ? "" : "s")}, {result.Covariates} covariates)");
         foreach (var path in result.Files) output.WriteLine(path);
