@@ -112,6 +112,9 @@ public static class FuzzTargets
             {
                 foreach (var tensor in Safetensors.Load(path).Values) tensor.Dispose();
             }),
+        Bgen("bgen-zlib", BgenCompression.Zlib, phased: false),
+        Bgen("bgen-zstd", BgenCompression.Zstd, phased: true),
+        Bgen("bgen-none", BgenCompression.None, phased: false),
     ];
 
     public static FuzzTarget? Find(string name) => All.FirstOrDefault(t => t.Name == name);
@@ -121,6 +124,23 @@ public static class FuzzTargets
 
     private static FuzzTarget Text(string name, string fileName, string seed, Action<string, string> read) =>
         new(name, fileName, Text: true, folder => File.WriteAllText(Path.Combine(folder, fileName), seed, Encoding.ASCII), read);
+
+    /// <summary>A BGEN v1.2 file (layout 2, 8 bits per probability) of 6 samples and 3 variants, one sample missing in one variant; the read lists the variants and every dosage.</summary>
+    private static FuzzTarget Bgen(string name, BgenCompression compression, bool phased) => new(name, "x.bgen", Text: false, folder =>
+        {
+            var samples = Enumerable.Range(0, 6).Select(i => $"s{i}").ToArray();
+            var records = Enumerable.Range(0, 3).Select(j => new BgenRecord(new BgenVariant($"v{j}", $"rs{j}", "1", 10 + j, "A", "G"),
+                Enumerable.Range(0, 12).Select(k => (k * 7 + j) % 5 / 8.0).ToArray(), [false, j == 1, false, false, false, false])).ToArray();
+            BgenWriter.Write(Path.Combine(folder, "x.bgen"), samples, records.Length, records, new BgenWriteOptions(8, compression, phased));
+        },
+        (folder, path) =>
+        {
+            using var bgen = BgenFile.Open(path);
+            _ = bgen.Variants().ToList();
+            var x = new double[bgen.VariantCount * bgen.SampleCount];
+            var missing = Enumerable.Range(0, (int)bgen.VariantCount).Select(v => new List<int>()).ToArray();
+            bgen.ReadDosages(0, (int)bgen.VariantCount, x, bgen.SampleCount, missing, countAllele2: true, plink2Grid: true);
+        });
 
     /// <summary>One file of a PLINK 1 fileset fuzzed while the other two stay valid; the read opens the set, lists the variants and reads every genotype.</summary>
     private static FuzzTarget Plink(string extension) => new(extension, "x." + extension, Text: extension != "bed", folder =>

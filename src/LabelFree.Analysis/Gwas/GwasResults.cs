@@ -11,6 +11,9 @@ public enum GlmError : byte
     VifTooHigh,
     RankDeficient,
     InvalidResult,
+    /// <summary>Logistic or Firth regression stopped at its iteration limit (the estimate is still reported).</summary>
+    Unfinished,
+    FirthConvergeFail,
 }
 
 /// <summary>Results of one phenotype group for a block of variants; arrays are indexed by variant within the block.</summary>
@@ -74,6 +77,8 @@ public static class GlmErrorNames
         GlmError.VifInfinite => "VIF_INFINITE",
         GlmError.VifTooHigh => "VIF_TOO_HIGH",
         GlmError.RankDeficient => "RANK_DEFICIENT",
+        GlmError.Unfinished => "UNFINISHED",
+        GlmError.FirthConvergeFail => "FIRTH_CONVERGE_FAIL",
         _ => "INVALID_RESULT",
     };
 }

@@ -5,12 +5,16 @@ namespace LabelFree.Analysis.Survival;
 /// <summary>The chi-square distribution's upper tail, P(X ≥ x) = Q(df/2, x/2), the regularised upper incomplete gamma function.</summary>
 public static class ChiSquare
 {
-    public static double UpperTail(double x, int df)
+    public static double UpperTail(double x, int df) => Math.Exp(LnUpperTail(x, df));
+
+    /// <summary>ln P(X ≥ x), finite far below double's smallest p (for printing p-values under 1e-308).</summary>
+    public static double LnUpperTail(double x, int df)
     {
         if (double.IsNaN(x) || df < 1) return double.NaN;
-        if (x <= 0) return 1;
+        if (x <= 0) return 0;
+        if (double.IsPositiveInfinity(x)) return double.NegativeInfinity;
         var (a, z) = (df / 2.0, x / 2.0);
-        var front = Math.Exp(-z + a * Math.Log(z) - StudentT.LnGamma(a));
+        var lnFront = -z + a * Math.Log(z) - StudentT.LnGamma(a);
         if (z < a + 1)
         {
             // Series for P(a, z), then Q = 1 - P.
@@ -20,7 +24,7 @@ public static class ChiSquare
                 term *= z / (a + n);
                 sum += term;
             }
-            return Math.Max(0, 1 - front * sum);
+            return Math.Log(Math.Max(0, 1 - Math.Exp(lnFront) * sum));
         }
         // Lentz's continued fraction for Q(a, z).
         const double tiny = 1e-300;
@@ -38,6 +42,6 @@ public static class ChiSquare
             h *= delta;
             if (Math.Abs(delta - 1) < 1e-16) break;
         }
-        return front * h;
+        return lnFront + Math.Log(h);
     }
 }

@@ -2,7 +2,9 @@ using LabelFree.Cli.Commands.Gwas;
 using LabelFree.Cli.Commands.Loci;
 using LabelFree.Core.Errors;
 using LabelFree.Core.Progress;
+using LabelFree.Data.Genotypes;
 using LabelFree.TestKit;
+using LabelFree.Workflows.Gwas;
 
 namespace LabelFree.Cli.Tests.Commands;
 
@@ -51,6 +53,48 @@ public sealed class GwasAndLociCommandTests
         var clumps = File.ReadAllLines(temp["loci.tsv.clumps.tsv"]).Skip(1).Select(l => l.Split('\t')).ToArray();
         foreach (var phenotype in new[] { "qt1", "qt2" })
             Assert.Equal(20, clumps.Where(c => c[0] == phenotype).Sum(c => 1 + int.Parse(c[5], System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public void Bgen_scan_writes_linear_and_logistic_files_and_chunks_concatenate_to_the_whole_run()
+    {
+        using var temp = new TempFolder();
+        var random = new Random(5);
+        const int n = 150;
+        var ids = Enumerable.Range(0, n).Select(i => $"s{i}").ToArray();
+        var records = Enumerable.Range(0, 12).Select(j =>
+        {
+            var values = new double[2 * n];
+            for (var i = 0; i < n; i++)
+            {
+                var p11 = random.NextDouble() * 0.6;
+                values[2 * i] = p11;
+                values[2 * i + 1] = random.NextDouble() * (1 - p11);
+            }
+            return new BgenRecord(new BgenVariant($"v{j}", $"rs{j}", j < 8 ? "1" : "2", 100 * (j + 1), "A", "G"), values);
+        }).ToArray();
+        BgenWriter.Write(temp["g.bgen"], ids, records.Length, records, new BgenWriteOptions(16, BgenCompression.Zstd));
+        OxfordSampleFile.Write(temp["g.sample"], ids.Select(id => new FamSample(id, id)).ToArray());
+        File.WriteAllLines(temp["p.txt"], ["#FID\tIID\tq\tcc", .. ids.Select((id, i) => $"{id}\t{id}\t{random.NextDouble():R}\t{1 + i % 2}")]);
+        GwasCommand.Settings Run(string prefix, string? chrom = null, long from = 0, long to = long.MaxValue) =>
+            new(null, temp["p.txt"], [], null, [], temp[prefix], Threads: 2, Bgen: temp["g.bgen"], Sample: temp["g.sample"], BgenRef: BgenRefMode.RefFirst,
+                Chrom: chrom, FromBp: from, ToBp: to);
+
+        Assert.Equal(0, GwasCommand.Run(Run("all"), TextWriter.Null, SilentProgress.Instance));
+        Assert.Equal(0, GwasCommand.Run(Run("c1", "1", 1, 500), TextWriter.Null, SilentProgress.Instance));
+        Assert.Equal(0, GwasCommand.Run(Run("c2", "1", 501, 1000), TextWriter.Null, SilentProgress.Instance));
+        Assert.Equal(0, GwasCommand.Run(Run("c3", "2"), TextWriter.Null, SilentProgress.Instance));
+        foreach (var file in new[] { "q.glm.linear", "cc.glm.logistic.hybrid" })
+        {
+            var whole = File.ReadAllLines(temp[$"all.{file}"]);
+            Assert.Equal(13, whole.Length);
+            var chunks = new[] { "c1", "c2", "c3" }.SelectMany((c, k) => File.ReadAllLines(temp[$"{c}.{file}"]).Skip(k == 0 ? 0 : 1));
+            Assert.Equal(whole, chunks);
+        }
+        Assert.StartsWith("#CHROM\tPOS\tID\tREF\tALT\tA1\tA1_FREQ\tFIRTH?", File.ReadLines(temp["all.cc.glm.logistic.hybrid"]).First());
+        Assert.Contains("no variant on chromosome 3", Assert.Throws<UserInputException>(() =>
+            GwasCommand.Run(Run("x", "3"), TextWriter.Null, SilentProgress.Instance)).Message);
+        Assert.Throws<SettingException>(() => GwasCommand.Run(Run("y") with { Bfile = Bfile }, TextWriter.Null, SilentProgress.Instance));
     }
 
     [Fact]
