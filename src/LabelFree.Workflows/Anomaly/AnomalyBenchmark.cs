@@ -52,7 +52,11 @@ public sealed record AnomalyBenchmarkSettings(IReadOnlyList<string> Train, IRead
 public sealed record BenchmarkRow(string TestSet, string Method, string Sign, int Cases, double Dice, double Auroc, double AveragePrecision, double DetectionRate,
     IReadOnlyDictionary<string, KindScores> Kinds, double Threshold, double TrainSeconds, double SecondsPerScan);
 
-public sealed record AnomalyBenchmarkResult(IReadOnlyList<BenchmarkRow> Rows, IReadOnlyList<BenchmarkCase> Cases);
+/// <summary>The rows and cases of a benchmark, and each scorer's map of the first test scan with its threshold (for the figure).</summary>
+public sealed record AnomalyBenchmarkResult(IReadOnlyList<BenchmarkRow> Rows, IReadOnlyList<BenchmarkCase> Cases, IReadOnlyList<(string Method, float[] Map, double Threshold)> FirstMaps);
+
+/// <summary>A test scan on the shared grid, its test set, and its lesion kinds per working-grid voxel (0 healthy).</summary>
+public sealed record BenchmarkTest(string Set, BenchmarkScan Scan, byte[] Kinds);
 
 /// <summary>
 /// The anomaly-detection benchmark (after Bercea et al.'s protocol): every trained method and two simple baselines
@@ -66,8 +70,6 @@ public static class AnomalyBenchmark
     /// <summary>The shared working grid: normalised intensities at 2 mm, 112x96 axial slices (StRegA's default grid).</summary>
     public static readonly PreprocessingOptions Grid = new();
 
-    private sealed record TestScan(string Set, BenchmarkScan Scan, byte[] Kinds);
-
     public static AnomalyBenchmarkResult Run(AnomalyBenchmarkSettings settings, RunSettings run, IProgressReporter progress)
     {
         settings = settings.Validate();
@@ -78,53 +80,87 @@ public static class AnomalyBenchmark
         RunFolder.Start(run.Out, "anomaly benchmark", run.Seed, run.DeviceName, settings);
 
         progress.Info($"benchmark: {training.Count} training scan(s), {tests.Count} test scans in {tests.Select(t => t.Set).Distinct().Count()} test set(s)");
-        var validation = new List<BenchmarkScan>();
-        for (var s = 0; s < training.Count; s++)
-            for (var c = 0; c < settings.ValidationCopies; c++)
-            {
-                var (image, brain) = RandomDeformation.Apply(training[s].Image, training[s].Brain, StregaTraining.Deformation, Rng.For(run.Seed, "benchmark-validation", s * 1000L + c));
-                validation.Add(Prepare($"validation{s}_{c}", image, brain));
-            }
+        var validation = ValidationBrains(training, settings.ValidationCopies, run.Seed);
         var atlas = HealthyAtlas.Fit(training.Select(t => t.Volume).ToList(), device);
-
-        var scorers = new List<(IAnomalyScorer Scorer, double TrainSeconds, IDisposable? Model)> { (atlas.MeanDifference, 0, null), (atlas.TissueZScore, 0, null) };
+        var models = new List<IDisposable>();
         try
         {
-            foreach (var method in settings.Methods) scorers.Add(TrainMethod(method, settings, trainMasks, run, progress));
-            var rows = new List<BenchmarkRow>();
-            var cases = new List<BenchmarkCase>();
-            var shown = new Dictionary<string, (float[] Map, double Threshold)>();
-            foreach (var (scorer, trainSeconds, _) in scorers)
+            var scorers = new List<(IAnomalyScorer, double)> { (atlas.MeanDifference, 0), (atlas.TissueZScore, 0) };
+            foreach (var method in settings.Methods)
             {
-                progress.Info($"benchmark: scoring {scorer.Name}");
-                var healthy = validation.Select(v => (Map: scorer.Map(v), v.Volume.Mask)).ToList();
-                var clock = Stopwatch.StartNew();
-                var maps = tests.Select(t => scorer.Map(t.Scan)).ToList();
-                var secondsPerScan = clock.Elapsed.TotalSeconds / tests.Count;
-                foreach (var sign in settings.SignsOrBoth)
-                {
-                    var threshold = BenchmarkScoring.ThresholdAt(healthy.Select(h => (BenchmarkScoring.Apply(h.Map, sign), h.Mask)), settings.FalsePositiveRate);
-                    var signed = maps.Select(m => BenchmarkScoring.Apply(m, sign)).ToList();
-                    var scored = tests.Select((t, i) => BenchmarkScoring.Score(t.Set, t.Scan.Name, scorer.Name, sign, signed[i], t.Scan.Volume.Mask, t.Kinds,
-                        t.Scan.Volume.Shape, threshold)).ToList();
-                    cases.AddRange(scored);
-                    rows.AddRange(scored.GroupBy(c => c.TestSet).Select(g => Summarise(g.Key, scorer.Name, sign, g.ToList(), threshold, trainSeconds, secondsPerScan)));
-                    if (sign == settings.SignsOrBoth[^1]) shown[scorer.Name] = (signed[0], threshold);
-                    var last = rows[^1];
-                    progress.Info($"  {scorer.Name}, {BenchmarkScoring.Name(sign)}-signed: Dice {last.Dice:F3} AUROC {last.Auroc:F3} AP {last.AveragePrecision:F3} (last test set)");
-                }
+                var (scorer, seconds, model) = TrainMethod(method, settings, trainMasks, run, progress);
+                models.Add(model);
+                scorers.Add((scorer, seconds));
             }
-            Write(run.Out, settings, rows, cases);
-            SaveFigure(Path.Combine(run.Out, "figures", "maps.png"), tests[0], shown);
-            return new AnomalyBenchmarkResult(rows, cases);
+            var result = Compare(scorers, validation, tests, settings.SignsOrBoth, settings.FalsePositiveRate, progress);
+            Write(run.Out, settings.FalsePositiveRate, result, tests[0]);
+            return result;
         }
         finally
         {
-            foreach (var (_, _, model) in scorers) model?.Dispose();
+            foreach (var model in models) model.Dispose();
         }
     }
 
-    private static (IAnomalyScorer, double, IDisposable?) TrainMethod(AnomalyMethod method, AnomalyBenchmarkSettings settings, IReadOnlyList<string>? trainMasks, RunSettings run,
+    /// <summary>Healthy validation brains: <paramref name="copies"/> seeded deformed copies of each training scan, from a stream no training uses.</summary>
+    public static List<BenchmarkScan> ValidationBrains(IReadOnlyList<BenchmarkScan> training, int copies, long seed)
+    {
+        var validation = new List<BenchmarkScan>();
+        for (var s = 0; s < training.Count; s++)
+            for (var c = 0; c < copies; c++)
+            {
+                var (image, brain) = RandomDeformation.Apply(training[s].Image, training[s].Brain, StregaTraining.Deformation, Rng.For(seed, "benchmark-validation", s * 1000L + c));
+                validation.Add(Prepare($"validation{s}_{c}", image, brain));
+            }
+        return validation;
+    }
+
+    /// <summary>
+    /// Thresholds each scorer's maps on the healthy <paramref name="validation"/> brains at <paramref name="falsePositiveRate"/>,
+    /// then scores every test scan with every signing; the rows summarise each test set.
+    /// </summary>
+    public static AnomalyBenchmarkResult Compare(IReadOnlyList<(IAnomalyScorer Scorer, double TrainSeconds)> scorers, IReadOnlyList<BenchmarkScan> validation,
+        IReadOnlyList<BenchmarkTest> tests, IReadOnlyList<ResidualSign> signs, double falsePositiveRate, IProgressReporter progress)
+    {
+        var rows = new List<BenchmarkRow>();
+        var cases = new List<BenchmarkCase>();
+        var shown = new List<(string, float[], double)>();
+        foreach (var (scorer, trainSeconds) in scorers)
+        {
+            progress.Info($"benchmark: scoring {scorer.Name}");
+            var healthy = validation.Select(v => (Map: scorer.Map(v), v.Volume.Mask)).ToList();
+            var clock = Stopwatch.StartNew();
+            var maps = tests.Select(t => scorer.Map(t.Scan)).ToList();
+            var secondsPerScan = clock.Elapsed.TotalSeconds / tests.Count;
+            foreach (var sign in signs)
+            {
+                var threshold = BenchmarkScoring.ThresholdAt(healthy.Select(h => (BenchmarkScoring.Apply(h.Map, sign), h.Mask)), falsePositiveRate);
+                var signed = maps.Select(m => BenchmarkScoring.Apply(m, sign)).ToList();
+                var scored = tests.Select((t, i) => BenchmarkScoring.Score(t.Set, t.Scan.Name, scorer.Name, sign, signed[i], t.Scan.Volume.Mask, t.Kinds,
+                    t.Scan.Volume.Shape, threshold)).ToList();
+                cases.AddRange(scored);
+                rows.AddRange(scored.GroupBy(c => c.TestSet).Select(g => Summarise(g.Key, scorer.Name, sign, g.ToList(), threshold, trainSeconds, secondsPerScan)));
+                if (sign == signs[^1]) shown.Add((scorer.Name, signed[0], threshold));
+                var mean = Summarise("all", scorer.Name, sign, scored, threshold, trainSeconds, secondsPerScan);
+                progress.Info($"  {scorer.Name}, {BenchmarkScoring.Name(sign)}-signed: Dice {mean.Dice:F3} AUROC {mean.Auroc:F3} AP {mean.AveragePrecision:F3} over all test scans");
+            }
+        }
+        return new AnomalyBenchmarkResult(rows, cases, shown);
+    }
+
+    /// <summary>A test scan with its lesion labels (<paramref name="labels"/>, on the scan's grid) prepared on the shared grid.</summary>
+    public static BenchmarkTest Test(string set, string name, NiftiImage image, bool[] brain, float[] labels, string labelsFile)
+    {
+        var scan = Prepare($"{set}/{name}", image, brain);
+        var kinds = Resample.ToGrid(labels[..(image.X * image.Y * image.Z)], image.Shape, image.Affine, scan.Volume.Shape, scan.Volume.Affine, Interpolation.Nearest)
+            .Select(v => (byte)Math.Clamp(Math.Round(v), 0, 255)).ToArray();
+        if (!kinds.Where((_, i) => scan.Volume.Mask[i]).Any(k => k > 0)) throw new UserInputException($"{labelsFile}: no lesion voxel inside the brain");
+        return new BenchmarkTest(set, scan, kinds);
+    }
+
+    public static BenchmarkScan Prepare(string name, NiftiImage image, bool[] brain) => new(name, image, brain, VolumePreprocessing.Run(image, brain, Grid));
+
+    private static (IAnomalyScorer, double, IDisposable) TrainMethod(AnomalyMethod method, AnomalyBenchmarkSettings settings, IReadOnlyList<string>? trainMasks, RunSettings run,
         IProgressReporter progress)
     {
         var clock = Stopwatch.StartNew();
@@ -154,10 +190,8 @@ public static class AnomalyBenchmark
         return Prepare(Path.GetFileName(path), image, ScanList.BrainMaskFor(image, path, brainMask));
     }
 
-    private static BenchmarkScan Prepare(string name, NiftiImage image, bool[] brain) => new(name, image, brain, VolumePreprocessing.Run(image, brain, Grid));
-
     /// <summary>Every test scan with its brain mask and lesion kinds (resampled onto the working grid), read and checked before anything is written.</summary>
-    private static List<TestScan> ReadTestSets(AnomalyBenchmarkSettings settings, IProgressReporter progress)
+    private static List<BenchmarkTest> ReadTestSets(AnomalyBenchmarkSettings settings, IProgressReporter progress)
     {
         var sets = settings.Test.Select(item => (Name: Path.GetFileName(item.TrimEnd('/')).Replace(".nii.gz", "").Replace(".nii", ""), Scans: ScanList.Expand([item], "test"))).ToList();
         var all = sets.SelectMany(s => s.Scans).ToList();
@@ -167,20 +201,16 @@ public static class AnomalyBenchmark
             : ScanList.Pair(all, masks, setting);
         var lesionMasks = PairMasks(settings.LesionMasks, "lesion_masks")!;
         var brainMasks = PairMasks(settings.BrainMasks, BrainMask.BrainMaskSetting);
-        var result = new List<TestScan>();
+        var result = new List<BenchmarkTest>();
         var index = 0;
         foreach (var (name, scans) in sets)
             foreach (var path in scans)
             {
-                var scan = ReadScan(path, brainMasks?[index]);
+                var image = NiftiReader.ReadVolume(path);
                 var labels = NiftiReader.ReadVolume(lesionMasks[index]);
-                if (!labels.Shape.Take(3).SequenceEqual(scan.Image.Shape.Take(3)))
-                    throw new UserInputException($"{lesionMasks[index]}: lesion mask is {string.Join("x", labels.Shape.Take(3))} voxels, the scan is {string.Join("x", scan.Image.Shape.Take(3))}");
-                var kinds = Resample.ToGrid(labels.Data[..(scan.Image.X * scan.Image.Y * scan.Image.Z)], scan.Image.Shape, scan.Image.Affine, scan.Volume.Shape,
-                    scan.Volume.Affine, Interpolation.Nearest).Select(v => (byte)Math.Clamp(Math.Round(v), 0, 255)).ToArray();
-                if (!kinds.Where((_, i) => scan.Volume.Mask[i]).Any(k => k > 0))
-                    throw new UserInputException($"{lesionMasks[index]}: no lesion voxel inside the brain");
-                result.Add(new TestScan(name, scan with { Name = $"{name}/{scan.Name}" }, kinds));
+                if (!labels.Shape.Take(3).SequenceEqual(image.Shape.Take(3)))
+                    throw new UserInputException($"{lesionMasks[index]}: lesion mask is {string.Join("x", labels.Shape.Take(3))} voxels, the scan is {string.Join("x", image.Shape.Take(3))}");
+                result.Add(Test(name, Path.GetFileName(path), image, ScanList.BrainMaskFor(image, path, brainMasks?[index]), labels.Data, lesionMasks[index]));
                 index++;
             }
         progress.Info($"benchmark: read {result.Count} test scans");
@@ -202,9 +232,11 @@ public static class AnomalyBenchmark
             Mean(cases.Select(c => c.AveragePrecision)), Mean(cases.Select(c => c.DetectionRate)), kinds, threshold, trainSeconds, secondsPerScan);
     }
 
-    private static void Write(string folder, AnomalyBenchmarkSettings settings, IReadOnlyList<BenchmarkRow> rows, IReadOnlyList<BenchmarkCase> cases)
+    /// <summary>Writes metrics.json, table.tsv, table.md, cases.tsv and figures/maps.png (maps of <paramref name="first"/>, the first test scan).</summary>
+    public static void Write(string folder, double falsePositiveRate, AnomalyBenchmarkResult result, BenchmarkTest first)
     {
-        Json.Write(Path.Combine(folder, "metrics.json"), new { settings.FalsePositiveRate, BenchmarkScoring.DetectedFraction, rows, cases });
+        var (rows, cases) = (result.Rows, result.Cases);
+        Json.Write(Path.Combine(folder, "metrics.json"), new { falsePositiveRate, BenchmarkScoring.DetectedFraction, rows, cases });
         var kinds = rows.SelectMany(r => r.Kinds.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
         string F(double v) => double.IsNaN(v) ? "" : v.ToString("F3", CultureInfo.InvariantCulture);
         var header = new List<string> { "test_set", "method", "sign", "cases", "dice", "auroc", "ap", "detection_rate" };
@@ -223,10 +255,11 @@ public static class AnomalyBenchmark
         var caseLines = cases.Select(c => string.Create(CultureInfo.InvariantCulture,
             $"{c.TestSet}\t{c.Scan}\t{c.Method}\t{c.Sign}\t{c.Dice:F4}\t{c.Auroc:F4}\t{c.AveragePrecision:F4}\t{c.DetectionRate:F4}\t{c.Threshold:G6}"));
         AtomicFile.WriteAllText(Path.Combine(folder, "cases.tsv"), "test_set\tscan\tmethod\tsign\tdice\tauroc\tap\tdetection_rate\tthreshold\n" + string.Join("", caseLines.Select(l => l + "\n")));
+        SaveFigure(Path.Combine(folder, "figures", "maps.png"), first, result.FirstMaps);
     }
 
     /// <summary>The first test scan's four axial slices with the most lesion: the input with the true lesion, then each method's map (0 to twice its threshold) with what it flags.</summary>
-    private static void SaveFigure(string path, TestScan test, IReadOnlyDictionary<string, (float[] Map, double Threshold)> maps)
+    private static void SaveFigure(string path, BenchmarkTest test, IReadOnlyList<(string Method, float[] Map, double Threshold)> maps)
     {
         var volume = test.Scan.Volume;
         var lesion = test.Kinds.Select(k => k > 0).ToArray();
@@ -236,7 +269,7 @@ public static class AnomalyBenchmark
         {
             ("input, true lesion", slices.Select(z => new GrayImage(volume.SliceOf(volume.Intensity, z), h, w) { Overlay = volume.SliceOf(lesion, z) }).ToList()),
         };
-        foreach (var (name, (map, threshold)) in maps)
+        foreach (var (name, map, threshold) in maps)
         {
             var flagged = map.Select(v => v > threshold).ToArray();
             var high = (float)Math.Max(2 * threshold, 1e-6);

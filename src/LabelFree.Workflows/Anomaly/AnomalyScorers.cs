@@ -11,15 +11,13 @@ public sealed record BenchmarkScan(string Name, NiftiImage Image, bool[] Brain, 
 
 /// <summary>
 /// One way to score scans in the benchmark (a trained method or a baseline): a map on the shared working grid, 0 outside
-/// the brain. A <see cref="Signed"/> map is positive where the scan is darker than expected and negative where brighter;
-/// the benchmark scores it one-signed (negatives to 0) and two-signed (absolute value). An unsigned map (SCAD's feature
-/// distance) is the same in both.
+/// the brain, positive where the scan is darker than expected and negative where brighter; the benchmark scores it
+/// one-signed (negatives to 0) and two-signed (absolute value). A map that is never negative (SCAD's feature distance)
+/// scores the same both ways.
 /// </summary>
 public interface IAnomalyScorer
 {
     string Name { get; }
-
-    bool Signed { get; }
 
     float[] Map(BenchmarkScan scan);
 }
@@ -28,8 +26,6 @@ public interface IAnomalyScorer
 public sealed class StregaScorer(Strega model) : IAnomalyScorer
 {
     public string Name => "StRegA";
-
-    public bool Signed => true;
 
     public float[] Map(BenchmarkScan scan)
     {

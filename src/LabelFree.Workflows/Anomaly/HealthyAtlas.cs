@@ -79,8 +79,6 @@ public sealed class HealthyAtlas
     {
         public string Name => name;
 
-        public bool Signed => true;
-
         public float[] Map(BenchmarkScan scan)
         {
             var (mean, labels) = atlas.Warp(scan);

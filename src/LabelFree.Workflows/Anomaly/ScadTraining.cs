@@ -59,12 +59,10 @@ public static class ScadTraining
     }
 }
 
-/// <summary>SCAD in the benchmark: its feature-distance map (unsigned) brought onto the shared grid.</summary>
+/// <summary>SCAD in the benchmark: its feature-distance map (never negative, so one- and two-signed alike) brought onto the shared grid.</summary>
 public sealed class ScadScorer(Scad model) : IAnomalyScorer
 {
     public string Name => "SCAD";
-
-    public bool Signed => false;
 
     public float[] Map(BenchmarkScan scan)
     {
