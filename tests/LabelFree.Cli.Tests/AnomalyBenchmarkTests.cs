@@ -71,7 +71,7 @@ public class AnomalyBenchmarkTests
         Assert.True(run.ExitCode == 0, run.Error);
         using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder["bench"], "metrics.json")));
         var rows = metrics.RootElement.GetProperty("rows").EnumerateArray().ToList();
-        var methods = rows.Select(r => $"{r.GetProperty("method").GetString()}/{r.GetProperty("sign").GetString()}").Order().ToList();
+        var methods = rows.Select(r => $"{r.GetProperty("method").GetString()}/{r.GetProperty("sign").GetString()}").Order(StringComparer.Ordinal).ToList();
         Assert.Equal(["SCAD/one", "SCAD/two", "StRegA/one", "StRegA/two", "mean difference/one", "mean difference/two", "tissue z-score/one", "tissue z-score/two"], methods);
         Assert.All(rows, r => Assert.InRange(r.GetProperty("auroc").GetDouble(), 0, 1));
         Assert.All(rows, r => Assert.Equal(2, r.GetProperty("cases").GetInt32()));
