@@ -54,7 +54,8 @@ public class DemoTests
         Assert.True(browser.Problems.Length == 0, string.Join("\n", browser.Problems));
         Assert.Equal(System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(Path.Combine(folder.Path, "report.html")), "<img ").Count, browser.Images);
         Assert.True(browser.Images >= 15, $"{browser.Images} figures in the report");
-        foreach (var file in new[] { "gwas/loci.tsv", "gwas/figures/manhattan.png", "gwas/figures/qq.png", "anomaly/config.json", "anomaly/metrics.jsonl", "anomaly/metrics.json", "anomaly/model/model.safetensors", "anomaly/overlay_itk_head.png" })
+        foreach (var file in new[] { "gwas/loci.tsv", "gwas/figures/manhattan.png", "gwas/figures/qq.png", "anomaly/config.json", "anomaly/metrics.jsonl", "anomaly/metrics.json", "anomaly/model/model.safetensors", "anomaly/overlay_itk_head.png",
+                     "anomaly/benchmark/metrics.json", "anomaly/benchmark/figures/maps.png" })
             Assert.True(File.Exists(Path.Combine(folder.Path, file)), file);
     }
 

@@ -11,10 +11,31 @@ public enum LesionShape
 }
 
 /// <summary>
+/// What a lesion does to the tissue, and its value in a lesion label mask (0 is healthy; 1 is a lesion of unknown kind,
+/// as in any binary mask).
+/// </summary>
+public enum LesionKind : byte
+{
+    /// <summary>A lesion of unknown kind (a binary mask's 1).</summary>
+    Lesion = 1,
+
+    /// <summary>Darker than the tissue it replaces (most lesions on T1: infarcts, cysts, many tumours).</summary>
+    Darker = 2,
+
+    /// <summary>Brighter than the tissue (blood, enhancing tumour, fat on T1).</summary>
+    Brighter = 3,
+
+    /// <summary>The tissue's mean intensity kept, with strong voxel noise added (heterogeneous, textured lesions).</summary>
+    Textured = 4,
+}
+
+/// <summary>
 /// Settings of the synthetic lesion generator. The defaults follow the anomaly-detection literature's practice on
 /// healthy brains (MOOD-style local perturbations): 1 to 3 lesions of 6 to 15 mm radius, spheres, rotated ellipsoids
 /// or blobs (three overlapping spheres), with a smooth border, darker than the tissue they replace by default (as most
-/// lesions are on T1) or brighter for a given fraction.
+/// lesions are on T1) or brighter for a given fraction. A <paramref name="TexturedFraction"/> of the lesions keep the
+/// tissue's mean and get voxel noise of <paramref name="TexturedNoise"/> times the brain's mean intensity instead; of the
+/// others, <paramref name="BrighterFraction"/> are brighter. <see cref="Mixed"/> mixes all kinds, contrasts and sizes.
 /// </summary>
 public sealed record LesionOptions(
     int MinLesions = 1,
@@ -25,8 +46,17 @@ public sealed record LesionOptions(
     double MaxContrast = 0.65,
     double BrighterFraction = 0,
     double BorderMm = 1.5,
-    double TextureNoise = 0.05)
+    double TextureNoise = 0.05,
+    double TexturedFraction = 0,
+    double TexturedNoise = 0.3)
 {
+    /// <summary>
+    /// Test lesions of every kind (the benchmark's): 2 to 4 per scan, 4 to 15 mm radius, contrast 0.2 to 0.6; a quarter
+    /// textured, and of the rest 40% brighter, 60% darker.
+    /// </summary>
+    public static LesionOptions Mixed => new(MinLesions: 2, MaxLesions: 4, MinRadiusMm: 4, MaxRadiusMm: 15, MinContrast: 0.2, MaxContrast: 0.6,
+        BrighterFraction: 0.4, TexturedFraction: 0.25);
+
     public LesionOptions Validate()
     {
         if (MinLesions < 1 || MaxLesions < MinLesions) throw new UserInputException($"lesion counts: expected 1 <= min <= max, got {MinLesions} and {MaxLesions}");
@@ -34,15 +64,20 @@ public sealed record LesionOptions(
         if (MinContrast is <= 0 or >= 1 || MaxContrast < MinContrast || MaxContrast >= 1)
             throw new UserInputException($"lesion contrast: expected 0 < min <= max < 1, got {MinContrast} and {MaxContrast}");
         if (BrighterFraction is < 0 or > 1) throw new UserInputException($"lesion brighter_fraction: expected a number in [0, 1], got {BrighterFraction}");
+        if (TexturedFraction is < 0 or > 1) throw new UserInputException($"lesion textured_fraction: expected a number in [0, 1], got {TexturedFraction}");
+        if (!(TexturedNoise >= 0)) throw new UserInputException($"lesion textured_noise: expected zero or more, got {TexturedNoise}");
         return this;
     }
 }
 
-/// <summary>One generated lesion: centre in world mm, radius, shape, and the intensity factor applied inside it.</summary>
-public sealed record LesionRecord(double X, double Y, double Z, double RadiusMm, LesionShape Shape, double IntensityFactor);
+/// <summary>One generated lesion: centre in world mm, radius, shape, the intensity factor applied inside it, and its kind.</summary>
+public sealed record LesionRecord(double X, double Y, double Z, double RadiusMm, LesionShape Shape, double IntensityFactor, LesionKind Kind = LesionKind.Darker);
 
-/// <summary>A lesioned copy of a volume and its voxel-wise lesion mask (inside the brain only).</summary>
-public sealed record LesionedVolume(NiftiImage Image, bool[] LesionMask, IReadOnlyList<LesionRecord> Lesions);
+/// <summary>
+/// A lesioned copy of a volume, its voxel-wise lesion mask (inside the brain only) and the same mask labelled by
+/// <see cref="LesionKind"/> (0 healthy; where lesions overlap, the later one's kind).
+/// </summary>
+public sealed record LesionedVolume(NiftiImage Image, bool[] LesionMask, IReadOnlyList<LesionRecord> Lesions, byte[] KindLabels);
 
 public static class SyntheticLesions
 {
@@ -52,6 +87,7 @@ public static class SyntheticLesions
         options.Validate();
         var data = (float[])image.Data.Clone();
         var lesionMask = new bool[brain.Length];
+        var kinds = new byte[brain.Length];
         var inside = Enumerable.Range(0, brain.Length).Where(i => brain[i]).ToArray();
         if (inside.Length == 0) throw new UserInputException("cannot place lesions: the brain mask is empty");
         var brainMean = inside.Average(i => (double)image.Data[i]);
@@ -65,9 +101,13 @@ public static class SyntheticLesions
             var (wx, wy, wz) = Affine.Apply(image.Affine, cx, cy, cz);
             var radius = rng.Uniform(options.MinRadiusMm, options.MaxRadiusMm);
             var shape = (LesionShape)rng.NextInt(3);
+            // The textured draw only happens when asked, so that the default lesions of a seed are what they always were.
+            var textured = options.TexturedFraction > 0 && rng.NextDouble() < options.TexturedFraction;
             var brighter = rng.NextDouble() < options.BrighterFraction;
             var contrast = rng.Uniform(options.MinContrast, options.MaxContrast);
-            var factor = brighter ? 1 + contrast : 1 - contrast;
+            var kind = textured ? LesionKind.Textured : brighter ? LesionKind.Brighter : LesionKind.Darker;
+            var factor = textured ? 1 : brighter ? 1 + contrast : 1 - contrast;
+            var noise = (textured ? options.TexturedNoise : options.TextureNoise) * brainMean;
             var distance = ShapeDistance(shape, radius, rng);
             var noiseRng = new Rng(rng.NextUInt64());
 
@@ -92,13 +132,15 @@ public static class SyntheticLesions
                         var d = distance(px - wx, py - wy, pz - wz);  // < 0 inside
                         var weight = 1 / (1 + Math.Exp(d / options.BorderMm * 2.2));
                         if (weight < 1e-3) continue;
-                        var target = data[index] * factor + options.TextureNoise * brainMean * noiseRng.NextGaussian();
+                        var target = data[index] * factor + noise * noiseRng.NextGaussian();
                         data[index] = (float)(data[index] * (1 - weight) + target * weight);
-                        if (weight >= 0.5) lesionMask[index] = true;
+                        if (weight < 0.5) continue;
+                        lesionMask[index] = true;
+                        kinds[index] = (byte)kind;
                     }
-            lesions.Add(new LesionRecord(wx, wy, wz, radius, shape, factor));
+            lesions.Add(new LesionRecord(wx, wy, wz, radius, shape, factor, kind));
         }
-        return new LesionedVolume(image.WithData(data, image.Datatype), lesionMask, lesions);
+        return new LesionedVolume(image.WithData(data, image.Datatype), lesionMask, lesions, kinds);
     }
 
     /// <summary>A signed distance-like function in mm (negative inside) for the lesion's shape around its centre.</summary>

@@ -47,6 +47,23 @@ public sealed class ResNet : ImageEncoder
         return x.mean([2, 3]);                      // (B, 8w)
     }
 
+    /// <summary>
+    /// The output of each of the four stages, for multi-scale features (RD4AD's and SCAD's teacher): with the ImageNet
+    /// stem (B, w, H/4, W/4), (B, 2w, H/8, W/8), (B, 4w, H/16, W/16), (B, 8w, H/32, W/32).
+    /// </summary>
+    public IReadOnlyList<Tensor> StageOutputs(Tensor images)
+    {
+        var x = _stem.call(images);
+        var outputs = new List<Tensor>(4);
+        var blocks = _stages.children().Cast<Module<Tensor, Tensor>>().ToList();
+        for (var i = 0; i < blocks.Count; i++)
+        {
+            x = blocks[i].call(x);
+            if (i % 2 == 1) outputs.Add(x);   // two blocks per stage
+        }
+        return outputs;
+    }
+
     private void Initialize()
     {
         using var noGrad = no_grad();
@@ -66,7 +83,7 @@ public sealed class ResNet : ImageEncoder
     }
 
     /// <summary>conv3x3-BN-ReLU-conv3x3-BN plus the shortcut, then ReLU.</summary>
-    private sealed class BasicBlock : Module<Tensor, Tensor>
+    internal sealed class BasicBlock : Module<Tensor, Tensor>
     {
         private readonly Conv2d _conv1;
         private readonly BatchNorm2d _bn1;

@@ -86,6 +86,39 @@ public class GeometryTests
     }
 
     [Fact]
+    public void Mixed_lesions_have_every_kind_each_with_its_polarity_and_label()
+    {
+        var image = NiftiImage.Create([40, 40, 40], Enumerable.Repeat(100f, 64000).ToArray());
+        var brain = Enumerable.Range(0, 64000).Select(i => i % 40 is > 2 and < 37).ToArray();
+        var seen = new HashSet<LesionKind>();
+        for (var seed = 0; seed < 12 && seen.Count < 3; seed++)
+        {
+            var lesioned = SyntheticLesions.Add(image, brain, LesionOptions.Mixed with { TextureNoise = 0, MinRadiusMm = 5 }, Rng.For(seed, "lesions"));
+            Assert.Equal(lesioned.LesionMask, lesioned.KindLabels.Select(k => k > 0).ToArray());
+            foreach (var lesion in lesioned.Lesions)
+            {
+                seen.Add(lesion.Kind);
+                var inside = Enumerable.Range(0, 64000).Where(i => lesioned.KindLabels[i] == (byte)lesion.Kind).Select(i => lesioned.Image.Data[i]).ToList();
+                if (inside.Count < 20 || lesioned.Lesions.Count(l => l.Kind == lesion.Kind) > 1) continue;
+                switch (lesion.Kind)
+                {
+                    case LesionKind.Darker: Assert.True(inside.Average() < 95); break;
+                    case LesionKind.Brighter: Assert.True(inside.Average() > 105); break;
+                    default:   // textured: the mean kept, the spread large
+                        Assert.InRange(inside.Average(), 90, 110);
+                        Assert.True(Math.Sqrt(inside.Average(v => (v - 100) * (v - 100))) > 10);
+                        break;
+                }
+            }
+        }
+        Assert.Equal(3, seen.Count);
+
+        // Default lesions are all darker, as before kinds existed.
+        var plain = SyntheticLesions.Add(image, brain, new LesionOptions(), Rng.For(3, "lesions"));
+        Assert.All(plain.Lesions, l => Assert.Equal(LesionKind.Darker, l.Kind));
+    }
+
+    [Fact]
     public void Random_deformation_is_seeded_and_the_identity_at_zero_strength()
     {
         var image = NiftiImage.Create([24, 24, 24], Enumerable.Range(0, 13824).Select(i => (float)(i % 24 + 1)).ToArray());

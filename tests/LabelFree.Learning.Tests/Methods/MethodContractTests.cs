@@ -17,6 +17,7 @@ using LabelFree.Learning.Methods.Maat;
 using LabelFree.Learning.Methods.Micdir;
 using LabelFree.Learning.Methods.Scvi;
 using LabelFree.Learning.Methods.Simclr;
+using LabelFree.Learning.Methods.Scad;
 using LabelFree.Learning.Methods.Strega;
 using LabelFree.Learning.Methods.VoxelMorph;
 using LabelFree.Learning.Nn;
@@ -83,6 +84,12 @@ public class MethodContractTests
             (m, steps) => ((Strega)m).Fit(new SliceDataset(Slices, 16, 16, TestTorch.Cpu), new SliceDataset(Slices[..2], 16, 16, TestTorch.Cpu), Steps(steps)),
             folder => Strega.Load(folder, TestTorch.Cpu),
             m => ((Strega)m).Reconstruct(Slices).SelectMany(r => r).ToArray()),
+        new MethodCase(Scad.MethodName,
+            seed => Scad.Create(new ScadConfig { Preprocessing = new PreprocessingOptions(Height: 16, Width: 16), Teacher = new() { Channels = 1, Width = 4, SmallInputs = false } },
+                seed, TestTorch.Cpu),
+            (m, steps) => ((Scad)m).Fit(new SliceDataset(Slices, 16, 16, TestTorch.Cpu), new SliceDataset(Slices[..2], 16, 16, TestTorch.Cpu), Steps(steps)),
+            folder => Scad.Load(folder, TestTorch.Cpu),
+            m => ((Scad)m).Maps(Slices).SelectMany(r => r).ToArray()),
         new MethodCase(Scvi.MethodName,
             seed => Scvi.Create(new ScviConfig { Genes = 20, Batches = 2, BatchNames = ["0", "1"], Hidden = 16, Latent = 3 }, seed, TestTorch.Cpu),
             (m, steps) => ((Scvi)m).Fit(Cells.Counts, CellBatchCodes, Scvi.Split(Cells.Cells, seed: 1, batchSize: 4), Steps(steps)),

@@ -1,13 +1,17 @@
 using System.CommandLine;
 using LabelFree.Cli.Options;
 using LabelFree.Data.Imaging;
+using LabelFree.Learning.Methods.Scad;
 using LabelFree.Learning.Methods.Strega;
 using LabelFree.Workflows.Anomaly;
 using LabelFree.Workflows.Imaging;
 
 namespace LabelFree.Cli.Commands.Anomaly;
 
-/// <summary><c>anomaly train</c>: StRegA's context-encoding VAE trained on healthy scans (<see cref="StregaTraining"/>).</summary>
+/// <summary>
+/// <c>anomaly train</c>: StRegA's context-encoding VAE (<see cref="StregaTraining"/>) or SCAD's reverse distillation
+/// (<see cref="ScadTraining"/>) trained on healthy scans.
+/// </summary>
 public static class AnomalyTrainCommand
 {
     public static Command Create()
@@ -30,10 +34,11 @@ public static class AnomalyTrainCommand
             if (result.GetValueOrDefault<double>() is not (> 0 and <= StregaConfig.MaxSpacingMm))
                 result.AddError($"--spacing: expected a voxel size in mm in (0, {StregaConfig.MaxSpacingMm}], got {result.GetValueOrDefault<double>()}");
         });
+        var method = Flags.Choice("--method", "strega (context-encoding VAE) or scad (reverse distillation; evaluate it with anomaly benchmark)", AnomalyMethod.Strega);
         var run = new RunOptions("Run folder");
         var train = new TrainOptions(Strega.DefaultTraining(0), learningRateNote: "reference 1e-4; 5e-4 measured better in a 15-minute CPU budget");
         var mask = new MaskOptions();
-        var command = new Command("train", "Train StRegA's context-encoding VAE on healthy brain scans") { data, masks, minVolumes, spacing };
+        var command = new Command("train", "Train StRegA's context-encoding VAE or SCAD on healthy brain scans") { data, masks, minVolumes, spacing, method };
         run.AddTo(command);
         train.AddTo(command);
         mask.AddTo(command);
@@ -44,8 +49,17 @@ public static class AnomalyTrainCommand
             var (opening, clip) = mask.Read(r);
             var scans = ScanList.Expand(r.GetValue(data)!, "data");
             var defaults = StregaConfig.AtSpacing(r.GetValue(spacing));
+            var brainMasks = ScanList.Pair(scans, r.GetValue(masks), BrainMask.BrainMaskSetting);
+            if (r.GetValue(method) == AnomalyMethod.Scad)
+            {
+                var scad = ScadTraining.Run(new ScadTrainSettings(scans, brainMasks, new ScadConfig { Preprocessing = defaults.Preprocessing with { Input = ModelInput.Intensity } },
+                    flags.ApplyTo(Scad.DefaultTraining(settings.Seed)), MinVolumes: r.GetValue(minVolumes)), settings, flags.Resume, new ConsoleProgress());
+                scad.Model.Dispose();
+                Console.WriteLine($"trained {scad.Training.Steps} steps, final loss {scad.Training.FinalLoss:G4}; model: {scad.ModelFolder}");
+                return CommandLine.Ok;
+            }
             var model = defaults with { Postprocessing = StregaPostprocessing.Override(defaults.Postprocessing, opening, clip) };
-            var result = StregaTraining.Run(new StregaTrainSettings(scans, ScanList.Pair(scans, r.GetValue(masks), BrainMask.BrainMaskSetting), model,
+            var result = StregaTraining.Run(new StregaTrainSettings(scans, brainMasks, model,
                 flags.ApplyTo(Strega.DefaultTraining(settings.Seed)), r.GetValue(minVolumes)), settings, flags.Resume, new ConsoleProgress());
             result.Model.Dispose();
             var t = result.Training;
