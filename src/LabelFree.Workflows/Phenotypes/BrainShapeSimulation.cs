@@ -53,7 +53,7 @@ public sealed record BrainSimulationSettings(string Bfile, string Brain)
             if (r.VarianceExplained is < 0 or > 0.9 || r.RadiusMm <= 0 || r.Center.Length != 3)
                 throw new SettingException("regions", $"region {r.Name}: expected a variance explained in [0, 0.9], a positive radius and a 3-D centre");
         if (Grid is < 8 or > 128) throw new SettingException("grid", $"expected 8 to 128 voxels per side, got {Grid}");
-        if (SpacingMm is <= 0 or > 20) throw new SettingException("spacing", $"expected a spacing in (0, 20] mm, got {SpacingMm}");
+        if (SpacingMm is <= 0 or > 30) throw new SettingException("spacing", $"expected a spacing in (0, 30] mm, got {SpacingMm}");
         if (Amplitude is < 0 or > 1) throw new SettingException("amplitude", $"expected a number in [0, 1], got {Amplitude}");
         if (MinorAlleleFrequency is <= 0 or >= 0.5) throw new SettingException("min_maf", $"expected a frequency in (0, 0.5), got {MinorAlleleFrequency}");
         if (NoiseSd < 0) throw new SettingException("noise", $"expected zero or more, got {NoiseSd}");

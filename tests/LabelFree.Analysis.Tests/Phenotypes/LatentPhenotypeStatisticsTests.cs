@@ -1,3 +1,4 @@
+using LabelFree.Analysis.Gwas;
 using LabelFree.Analysis.Phenotypes;
 using LabelFree.Core.Randomness;
 
@@ -34,10 +35,10 @@ public class LatentPhenotypeStatisticsTests
         var z = RankInverseNormal.Transform([10, double.NaN, -3, 10, 7]);
         // n = 4 present; ranks: -3 -> 1, 7 -> 2, the two 10s -> 3.5; p = (rank - 3/8) / (4 + 1/4).
         Assert.True(double.IsNaN(z[1]));
-        Assert.Equal(Gwas.GenomicInflation.NormalQuantile((1 - 0.375) / 4.25), z[2], 12);
-        Assert.Equal(Gwas.GenomicInflation.NormalQuantile((2 - 0.375) / 4.25), z[4], 12);
+        Assert.Equal(GenomicInflation.NormalQuantile((1 - 0.375) / 4.25), z[2], 12);
+        Assert.Equal(GenomicInflation.NormalQuantile((2 - 0.375) / 4.25), z[4], 12);
         Assert.Equal(z[0], z[3]);
-        Assert.Equal(Gwas.GenomicInflation.NormalQuantile((3.5 - 0.375) / 4.25), z[0], 12);
+        Assert.Equal(GenomicInflation.NormalQuantile((3.5 - 0.375) / 4.25), z[0], 12);
         // Symmetric and order-preserving on distinct values.
         var many = RankInverseNormal.Transform(Enumerable.Range(0, 101).Select(i => Math.Exp(i / 10.0)).ToArray());
         Assert.Equal(0, many[50], 12);
@@ -65,7 +66,7 @@ public class LatentPhenotypeStatisticsTests
         Assert.Equal(1, EffectiveTests.LiJi(copies), 6);
         // Eigenvalues 1.5, 0.5 of [[1, .5], [.5, 1]]: f = 1 + 0.5, then 0.5.
         Assert.Equal(2, EffectiveTests.FromCorrelation(new double[,] { { 1, 0.5 }, { 0.5, 1 } }), 9);
-        Assert.Equal(5e-8 / 2, EffectiveTests.StudyWideThreshold(2), 20);
+        Assert.Equal(2.5e-8, EffectiveTests.StudyWideThreshold(2) , 1e-20);
         Assert.Equal([3, 1], SymmetricEigen.Values(new double[,] { { 2, 1 }, { 1, 2 } }).Select(v => Math.Round(v, 9)));
     }
 
