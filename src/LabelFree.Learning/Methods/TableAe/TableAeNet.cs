@@ -35,8 +35,10 @@ public sealed class TableAeNet : Module
     public void SetStandardisation(float[] mean, float[] sd)
     {
         using var noGrad = no_grad();
-        _center.copy_(tensor(mean));
-        _scale.copy_(tensor(sd.Select(s => s > 0 ? s : 1f).ToArray()));
+        using var center = tensor(mean);
+        using var scale = tensor(sd.Select(s => s > 0 ? s : 1f).ToArray());
+        _center.copy_(center);
+        _scale.copy_(scale);
     }
 
     /// <summary>Raw rows (B, inputs) -> standardised rows.</summary>
