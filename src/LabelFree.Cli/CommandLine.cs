@@ -7,6 +7,7 @@ using LabelFree.Cli.Commands.Doctor;
 using LabelFree.Cli.Commands.Ehr;
 using LabelFree.Cli.Commands.Gwas;
 using LabelFree.Cli.Commands.Loci;
+using LabelFree.Cli.Commands.Phenotypes;
 using LabelFree.Cli.Commands.Register;
 using LabelFree.Cli.Commands.Signals;
 using LabelFree.Cli.Commands.Ssl;
@@ -46,6 +47,7 @@ public static class CommandLine
         DnaCommand.Create(),
         SignalsCommand.Create(),
         SslCommand.Create(),
+        PhenotypesCommand.Create(),
     };
 
     public static int Run(RootCommand root, string[] args, TextWriter? error = null)

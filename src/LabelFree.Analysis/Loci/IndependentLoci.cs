@@ -48,6 +48,16 @@ public static class IndependentLoci
         AtomicFile.WriteAllText(path, text.ToString());
     }
 
+    /// <summary>Reads a table written by <see cref="Write"/> back (the lead's P at its printed precision).</summary>
+    public static IReadOnlyList<Locus> Read(string path) => File.ReadLines(path).Skip(1).Where(l => l.Length > 0).Select(line =>
+    {
+        var f = line.Split('\t');
+        var position = int.Parse(f[5], CultureInfo.InvariantCulture);
+        return new Locus(f[1], int.Parse(f[2], CultureInfo.InvariantCulture), int.Parse(f[3], CultureInfo.InvariantCulture),
+            new Association(f[1], position, f[4], double.Parse(f[6], CultureInfo.InvariantCulture)), f[7], f[9].Split(','),
+            int.Parse(f[10], CultureInfo.InvariantCulture));
+    }).ToArray();
+
     private static Locus ToLocus(List<Clump> clumps)
     {
         var lead = clumps.MinBy(c => c.Index.P)!;

@@ -19,6 +19,7 @@ using LabelFree.Learning.Methods.Scvi;
 using LabelFree.Learning.Methods.Simclr;
 using LabelFree.Learning.Methods.Scad;
 using LabelFree.Learning.Methods.Strega;
+using LabelFree.Learning.Methods.TableAe;
 using LabelFree.Learning.Methods.VoxelMorph;
 using LabelFree.Learning.Nn;
 using LabelFree.Learning.Registration;
@@ -150,7 +151,15 @@ public class MethodContractTests
             (m, steps) => ((Contig)m).Fit(SslImages, SslRows, Steps(steps)),
             folder => Contig.Load(folder, TestTorch.Cpu),
             m => [.. Flatten(((Contig)m).ProjectImages(SslImages)), .. Flatten(((Contig)m).ProjectRows(SslRows))]),
+        new MethodCase(TableAe.MethodName,
+            seed => TableAe.Create(new TableAeConfig { Inputs = 3, Hidden = [8], Latent = 2, Variational = true }, seed, TestTorch.Cpu),
+            (m, steps) => ((TableAe)m).Fit(TableRowsOf(SslRows), Steps(steps)),
+            folder => TableAe.Load(folder, TestTorch.Cpu),
+            m => [.. Flatten(((TableAe)m).Embed(TableRowsOf(SslRows))), .. Flatten(((TableAe)m).Reconstruct(TableRowsOf(SslRows)))]),
     ];
+
+    private static float[][] TableRowsOf(float[,] rows) =>
+        Enumerable.Range(0, rows.GetLength(0)).Select(i => Enumerable.Range(0, rows.GetLength(1)).Select(j => rows[i, j] + 0.1f * i).ToArray()).ToArray();
 
     [Theory]
     [MemberData(nameof(Names))]

@@ -19,9 +19,10 @@ public static class DemoCommand
     public const string Dna = "dna";
     public const string Signals = "signals";
     public const string Ssl = "ssl";
+    public const string Phenotypes = "phenotypes";
 
     /// <summary>The demo's pipelines, in the order they run.</summary>
-    public static readonly string[] Pipelines = [BrainAutoencoder, Anomaly, Gwas, Registration, Cells, Ehr, Dna, Signals, Ssl];
+    public static readonly string[] Pipelines = [BrainAutoencoder, Anomaly, Gwas, Registration, Cells, Ehr, Dna, Signals, Ssl, Phenotypes];
 
     public static Command Create()
     {
@@ -106,6 +107,14 @@ public static class DemoCommand
             output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"ssl (SimCLR on brain patches): lobe probe, left -> right hemisphere, balanced accuracy linear {b["pretrained/linear"]:F3} (random weights {b["random_init/linear"]:F3}, " +
                 $"PCA {b["pca_pixels/linear"]:F3}), k-NN {b["pretrained/knn"]:F3} ({b["random_init/knn"]:F3}, {b["pca_pixels/knn"]:F3})"));
+        }
+        if (settings.Runs(Phenotypes))
+        {
+            var phenotypes = PhenotypesPipeline.Run(settings, report, progress);
+            var found = phenotypes.Simulation.Planted.Count(p => p.LatentFound);
+            output.WriteLine(FormattableString.Invariant($"latent phenotypes: {found} of {phenotypes.Simulation.Planted.Count} planted loci found by {phenotypes.Simulation.Latents} merged latents of {phenotypes.Simulation.People} simulated brains ") +
+                             FormattableString.Invariant($"(threshold {phenotypes.Simulation.StudyWideThreshold:G2}, {phenotypes.Simulation.FalseLoci} false loci)") +
+                             (phenotypes.Expression is { } e ? $"; expression latents: {e.LatentLoci} loci, {e.LatentLociAtEqtl} on an eQTL locus" : ""));
         }
 
         var reportPath = Path.Combine(settings.Out, "report.html");
