@@ -71,10 +71,12 @@ for target in "${targets[@]}"; do
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$(get execs_done)" "$seconds" "$(get execs_per_sec)" "$(ls "$corpus" | wc -l)" "$crashes" "$hangs" >> "$out/summary.tsv"
     if [ "$crashes" -gt 0 ] || [ "$hangs" -gt 0 ]; then
         status=1
-        # Each finding is kept as a regression input (replayed by tests/LabelFree.Data.Tests/FuzzCorpusTests.cs).
-        mkdir -p "$root/fuzz/regressions/$target"
-        for f in "$findings"/default/crashes/id* "$findings"/default/hangs/id*; do [ -f "$f" ] && cp "$f" "$root/fuzz/regressions/$target/$(sha1sum "$f" | cut -c1-16)"; done
-        "${harness[@]}" replay "$target" "$root/fuzz/regressions/$target"/* 2>/dev/null | grep FINDING | head -5 >&2 || true
+        # Crashes become regression inputs (replayed by tests/LabelFree.Data.Tests/FuzzCorpusTests.cs once fixed);
+        # hangs that reproduce without AFL go to fuzz/open-findings, which no test replays.
+        mkdir -p "$root/fuzz/regressions/$target" "$root/fuzz/open-findings/$target"
+        for f in "$findings"/default/crashes/id*; do [ -f "$f" ] && cp "$f" "$root/fuzz/regressions/$target/$(sha1sum "$f" | cut -c1-16)"; done
+        for f in "$findings"/default/hangs/id*; do [ -f "$f" ] && cp "$f" "$root/fuzz/open-findings/$target/$(sha1sum "$f" | cut -c1-16)"; done
+        timeout 60 "${harness[@]}" replay "$target" "$findings"/default/crashes/id* 2>/dev/null | grep FINDING | head -5 >&2 || true
     fi
 done
 column -t -s $'\t' "$out/summary.tsv"
