@@ -30,8 +30,8 @@ public static class GlmLogistic
         for (var j = 0; j < k; j++) g[j] = 0;
         for (var i = 0; i < n; i++)
             for (var j = 0; j < k; j++) g[j] += x[i * k + j] * work[i];
-        if (!Cholesky(h, k)) return FitOutcome.Failed;
-        Solve(h, k, g);
+        if (!SmallCholesky.Factor(h, k, 0)) return FitOutcome.Failed;
+        SmallCholesky.Solve(h, k, g);
         g.CopyTo(coef);
         var loglikOld = Predict(x, n, k, coef, y, p);
         if (double.IsNaN(loglikOld)) return FitOutcome.Failed;
@@ -45,8 +45,8 @@ public static class GlmLogistic
                 var r = p[i] - y[i];
                 for (var j = 0; j < k; j++) g[j] += x[i * k + j] * r;
             }
-            if (!Cholesky(h, k)) return FitOutcome.Failed;
-            Solve(h, k, g);
+            if (!SmallCholesky.Factor(h, k, 0)) return FitOutcome.Failed;
+            SmallCholesky.Solve(h, k, g);
             for (var j = 0; j < k; j++) coef[j] -= g[j];
             var loglik = Predict(x, n, k, coef, y, p);
             if (double.IsNaN(loglik)) return FitOutcome.Failed;
@@ -83,7 +83,7 @@ public static class GlmLogistic
             if (double.IsNaN(loglik) || p.Any(pi => pi <= 0 || pi >= 1)) return FitOutcome.Failed;
             for (var i = 0; i < n; i++) v[i] = p[i] * (1 - p[i]);
             WeightedGram(x, n, k, v, h0);
-            if (!Cholesky(h0, k)) return FitOutcome.Failed;
+            if (!SmallCholesky.Factor(h0, k, 0)) return FitOutcome.Failed;
             for (var j = 0; j < k; j++) loglik += Math.Log(h0[j * k + j]);   // + 1/2 ln det(X'VX)
             Invert(h0, k, h0Inv);
             // Leverages h_i = v_i x_i' (X'VX)^-1 x_i; score with Firth's correction.
@@ -120,7 +120,7 @@ public static class GlmLogistic
             }
             loglikOld = loglik;
             WeightedGram(x, n, k, v, h);
-            if (!Cholesky(h, k)) return FitOutcome.Failed;
+            if (!SmallCholesky.Factor(h, k, 0)) return FitOutcome.Failed;
             Invert(h, k, covariance);
             hasCovariance = true;
             for (var a = 0; a < k; a++)
@@ -170,43 +170,6 @@ public static class GlmLogistic
             for (var b = 0; b < a; b++) h[b * k + a] = h[a * k + b];
     }
 
-    // In-place Cholesky (lower triangle, row-major); false when not positive definite.
-    private static bool Cholesky(double[] a, int k)
-    {
-        for (var j = 0; j < k; j++)
-        {
-            var d = a[j * k + j];
-            for (var m = 0; m < j; m++) d -= a[j * k + m] * a[j * k + m];
-            if (!(d > 0)) return false;
-            d = Math.Sqrt(d);
-            a[j * k + j] = d;
-            for (var i = j + 1; i < k; i++)
-            {
-                var e = a[i * k + j];
-                for (var m = 0; m < j; m++) e -= a[i * k + m] * a[j * k + m];
-                a[i * k + j] = e / d;
-            }
-        }
-        return true;
-    }
-
-    // Solves L L' z = b in place.
-    private static void Solve(double[] l, int k, Span<double> b)
-    {
-        for (var i = 0; i < k; i++)
-        {
-            var e = b[i];
-            for (var m = 0; m < i; m++) e -= l[i * k + m] * b[m];
-            b[i] = e / l[i * k + i];
-        }
-        for (var i = k - 1; i >= 0; i--)
-        {
-            var e = b[i];
-            for (var m = i + 1; m < k; m++) e -= l[m * k + i] * b[m];
-            b[i] = e / l[i * k + i];
-        }
-    }
-
     // (L L')^-1 into 'inverse', column by column.
     private static void Invert(double[] l, int k, Span<double> inverse)
     {
@@ -215,7 +178,7 @@ public static class GlmLogistic
         {
             Array.Clear(e);
             e[c] = 1;
-            Solve(l, k, e);
+            SmallCholesky.Solve(l, k, e);
             for (var r = 0; r < k; r++) inverse[r * k + c] = e[r];
         }
     }

@@ -44,9 +44,9 @@ public static class VariantRegression
             for (var i = 0; i < s; i++)
                 for (var a = 0; a < k; a++)
                     for (var b2 = 0; b2 <= a; b2++) l[a * k + b2] -= qs[i * k + a] * qs[i * k + b2];
-            singular = !Cholesky(l, k);
+            singular = !SmallCholesky.Factor(l, k, 1e-10);
             ux = qx.ToArray();
-            if (!singular) ForwardSolve(l, k, ux);
+            if (!singular) SmallCholesky.ForwardSolve(l, k, ux);
             sxx = xx;
             for (var j = 0; j < k; j++) sxx -= ux[j] * ux[j];
             if (!singular)
@@ -63,7 +63,7 @@ public static class VariantRegression
                         ySsqMissing[p] += y * y;
                         for (var j = 0; j < k; j++) bp[j] -= qs[i * k + j] * y;
                     }
-                    ForwardSolve(l, k, bp);
+                    SmallCholesky.ForwardSolve(l, k, bp);
                 }
             }
         }
@@ -126,7 +126,8 @@ public static class VariantRegression
             return;
         }
         // G^-1 Q'x, and w_j G^-1 w_j' per covariate (G = I without missing genotypes).
-        var gqx = ux is null ? qx.ToArray() : BackwardSolve(l!, k, (double[])ux.Clone());
+        var gqx = ux is null ? qx.ToArray() : (double[])ux.Clone();
+        if (ux is not null) SmallCholesky.BackwardSolve(l!, k, gqx);
         var rowTerm = new double[k];
         var wg = new double[k];
         for (var j = 1; j < k; j++)
@@ -135,7 +136,7 @@ public static class VariantRegression
             else
             {
                 var z = effects.W.AsSpan(j * k, k).ToArray();
-                ForwardSolve(l, k, z);
+                SmallCholesky.ForwardSolve(l, k, z);
                 foreach (var e in z) rowTerm[j] += e * e;
             }
             for (var i = 0; i < k; i++) wg[j] += effects.W[j * k + i] * gqx[i];
@@ -150,7 +151,7 @@ public static class VariantRegression
             else
             {
                 w.AsSpan(p * k, k).CopyTo(gb);
-                BackwardSolve(l!, k, gb);
+                SmallCholesky.BackwardSolve(l!, k, gb);
             }
             var theta = effects.Theta[p];
             for (var j = 1; j < k; j++)
@@ -161,18 +162,6 @@ public static class VariantRegression
                 result.CovariateSe![p][j - 1][v] = Math.Sqrt(sigma2 * (rowTerm[j] + wg[j] * wg[j] / sxx));
             }
         }
-    }
-
-    // Solves L' z = b in place (L lower triangular, row-major) and returns b.
-    private static double[] BackwardSolve(double[] l, int k, double[] b)
-    {
-        for (var i = k - 1; i >= 0; i--)
-        {
-            var e = b[i];
-            for (var m = i + 1; m < k; m++) e -= l[m * k + i] * b[m];
-            b[i] = e / l[i * k + i];
-        }
-        return b;
     }
 
     /// <summary>Sum of squares of <paramref name="x"/>, vectorised.</summary>
@@ -189,35 +178,5 @@ public static class VariantRegression
         var s = Vector256.Sum(acc);
         for (; i < x.Length; i++) s += x[i] * x[i];
         return s;
-    }
-
-    // In-place Cholesky of the lower triangle of a k x k row-major matrix; false if not positive definite.
-    private static bool Cholesky(double[] a, int k)
-    {
-        for (var j = 0; j < k; j++)
-        {
-            var d = a[j * k + j];
-            for (var m = 0; m < j; m++) d -= a[j * k + m] * a[j * k + m];
-            if (!(d > 1e-10)) return false;
-            d = Math.Sqrt(d);
-            a[j * k + j] = d;
-            for (var i = j + 1; i < k; i++)
-            {
-                var e = a[i * k + j];
-                for (var m = 0; m < j; m++) e -= a[i * k + m] * a[j * k + m];
-                a[i * k + j] = e / d;
-            }
-        }
-        return true;
-    }
-
-    private static void ForwardSolve(double[] l, int k, Span<double> b)
-    {
-        for (var i = 0; i < k; i++)
-        {
-            var e = b[i];
-            for (var m = 0; m < i; m++) e -= l[i * k + m] * b[m];
-            b[i] = e / l[i * k + i];
-        }
     }
 }
