@@ -58,7 +58,8 @@ try
                 catch (Exception e)
                 {
                     findings++;
-                    Console.WriteLine($"{input}: FINDING {e.GetType().Name}: {e.Message}");
+                    var at = e.StackTrace?.Split('\n').FirstOrDefault(l => l.Contains("LabelFree.", StringComparison.Ordinal))?.Trim();
+                    Console.WriteLine($"{input}: FINDING {e.GetType().Name}: {e.Message} ({at})");
                 }
             }
             return findings == 0 ? 0 : 1;

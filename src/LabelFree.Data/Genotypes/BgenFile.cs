@@ -321,6 +321,9 @@ public sealed class BgenFile : IDisposable
     {
         var at = _blockStart[v];
         var lengths = ReadUInt32s(Path, _handle, at, Length, (int)v, Compression == BgenCompression.None ? 1 : 2);
+        // Both lengths are checked before anything of their size is allocated (found by fuzzing: a length below 4
+        // overflowed, one past the file's end was allocated before the read failed).
+        if (lengths[0] > Length - at - 4) throw Bad(Path, $"variant {v + 1}: genotype block of {lengths[0]:N0} bytes runs past the end of the file");
         var stored = (int)lengths[0];
         if (Compression == BgenCompression.None)
         {
@@ -328,6 +331,10 @@ public sealed class BgenFile : IDisposable
             ReadExactly(plain.AsSpan(0, stored), at + 4, v);
             return plain;
         }
+        if (stored < 4) throw Bad(Path, $"variant {v + 1}: compressed genotype block of {stored} bytes, shorter than its 4-byte length field");
+        var largest = 10 + 9L * SampleCount;  // ploidy 2, 32-bit probabilities: 10 + N ploidy bytes + 8 N
+        if (lengths[1] > largest)
+            throw Bad(Path, $"variant {v + 1}: genotype block declares {lengths[1]:N0} bytes decompressed; {SampleCount:N0} bi-allelic samples need at most {largest:N0}");
         var size = (int)lengths[1];
         var compressed = new byte[stored - 4];
         ReadExactly(compressed, at + 8, v);
@@ -349,7 +356,7 @@ public sealed class BgenFile : IDisposable
                 written = zstd.Unwrap(compressed, output.AsSpan(0, size));
             }
         }
-        catch (Exception e) when (e is InvalidDataException or ZstdSharp.ZstdException or ArgumentException)
+        catch (Exception e) when (e is InvalidDataException or ZstdSharp.ZstdException or ArgumentException or IOException)  // ZLibException is an IOException
         {
             throw Bad(Path, $"variant {v + 1}: corrupt {Compression} genotype block ({e.Message})");
         }
