@@ -82,7 +82,7 @@ public static class RefinementPyramid
         {
             if (!everyStage && name != last) return;
             using var noGrad = no_grad();
-            var flow = FlowArrays(InstanceOptimisation.Displacement(field, loss.IntegrationSteps, size));
+            var flow = FlowArrays.ToGridOrder(InstanceOptimisation.Displacement(field, loss.IntegrationSteps, size));
             report(new PyramidStage(name, flow, shape, affine, steps));
         }
         Report("network", 0);
@@ -136,7 +136,6 @@ public static class RefinementPyramid
 
     private static long[] TensorSize(int[] shape) => Enumerable.Reverse(shape).Select(s => (long)s).ToArray();
 
-    private static float[] FlowArrays(Tensor flow) => flow[0].flip(0).contiguous().cpu().data<float>().ToArray();
 
     /// <summary>
     /// The voxel-to-world affine of a field of tensor size <paramref name="small"/> that spans the same extent as the grid

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace LabelFree.Learning.Methods.Deformable;
+namespace LabelFree.Learning.Registration;
 
 /// <summary>Moves displacement fields between tensors (tensor axis order) and arrays (grid axis order, x first).</summary>
 public static class FlowArrays
